@@ -1,0 +1,220 @@
+package dev.gbp.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.data.CifarImages;
+import dev.gbp.data.CifarReader;
+import dev.gbp.engine.TorchRuntime;
+import dev.gbp.io.AtomicDirectory;
+import dev.gbp.io.Hashing;
+import dev.gbp.model.DefaultArchitecture;
+import dev.gbp.model.ModelSpec;
+import dev.gbp.model.Network;
+import dev.gbp.train.Augmenter;
+import dev.gbp.train.EpochStats;
+import dev.gbp.train.TrainConfig;
+import dev.gbp.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gbp train}: trains a network on CIFAR-10 and writes a model bundle. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a CNN on the CIFAR-10 training set and write a model bundle (model.json,",
+            "weights.npz, training.json). Augmentation: random crop with 4-pixel padding and",
+            "horizontal flip; SGD with Nesterov momentum on a one-cycle schedule; label smoothing 0.1.",
+            "Test accuracy is printed after every epoch. The bundle is written atomically."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOption data;
+
+    @Mixin
+    Options options;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle folder to write.")
+    Path out;
+
+    @Option(names = "--arch", paramLabel = "FILE",
+            description = "Architecture as a model.json (its normalize values are replaced by the training data's). Default: the built-in CIFAR-10 network.")
+    Path arch;
+
+    @Option(names = "--epochs", defaultValue = "18", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.2", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4",
+            description = "Weight decay on conv and linear weights (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--train-limit", paramLabel = "N",
+            description = "Use only the first N training images (for quick trials).")
+    Integer trainLimit;
+
+    @Option(names = "--force", description = "Replace an existing output folder.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed);
+        if (Files.exists(out) && !force) {
+            throw new UsageException(out + " already exists (use --force to replace it)");
+        }
+        ModelSpec architecture = arch == null ? DefaultArchitecture.cifar10() : ModelSpec.read(arch);
+        Path dataPath = data.resolve(err);
+        if (!Files.isDirectory(dataPath)) {
+            throw new UsageException("--data must be the CIFAR-10 folder for training (it needs the train and test files), got "
+                    + dataPath);
+        }
+        CifarImages train = CifarReader.read(dataPath, CifarReader.Split.TRAIN);
+        CifarImages test = CifarReader.read(dataPath, CifarReader.Split.TEST);
+        if (trainLimit != null) {
+            if (trainLimit < 1) {
+                throw new UsageException("--train-limit must be positive");
+            }
+            train = train.slice(0, Math.min(trainLimit, train.size()));
+        }
+        options.startEngine();
+        float[][] stats = Augmenter.channelStats(train);
+        ModelSpec specWithStats = architecture.withNormalization(stats[0], stats[1]);
+        err.printf(Locale.ROOT, "gbp train: %d training and %d test images from %s; %d threads%n",
+                train.size(), test.size(), dataPath, TorchRuntime.threads());
+        err.printf(Locale.ROOT, "gbp train: normalisation mean %.4f %.4f %.4f, std %.4f %.4f %.4f%n",
+                stats[0][0], stats[0][1], stats[0][2], stats[1][0], stats[1][1], stats[1][2]);
+        err.flush();
+
+        long started = System.nanoTime();
+        try (AtomicDirectory dir = AtomicDirectory.create(out, force);
+                NDManager root = NDManager.newBaseManager();
+                Network net = Network.create(specWithStats, root, seed)) {
+            ProgressListener listener = new ProgressListener(config.epochs(), err);
+            List<EpochStats> history = new Trainer(config, listener).train(net, train, test);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            net.save(dir.path());
+            writeTrainingJson(dir.path().resolve("training.json"), config, history, dataPath, train.size(), seconds);
+            dir.commit();
+            EpochStats last = history.get(history.size() - 1);
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "trained %d epochs in %.1f min: test accuracy %.4f; bundle written to %s%n",
+                    history.size(), seconds / 60, last.testAccuracy(), out);
+        }
+        return Main.EXIT_OK;
+    }
+
+    private void writeTrainingJson(Path file, TrainConfig config, List<EpochStats> history, Path dataPath,
+            int trainCount, double seconds) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("command", "gbp train --epochs " + config.epochs() + " --batch-size " + config.batchSize()
+                + " --lr " + config.lr() + " --weight-decay " + config.weightDecay() + " --seed " + config.seed()
+                + " --threads " + TorchRuntime.threads() + (trainLimit == null ? "" : " --train-limit " + trainLimit));
+        root.put("finished", Instant.now().toString());
+        ObjectNode hp = root.putObject("hyperparameters");
+        hp.put("epochs", config.epochs());
+        hp.put("batch_size", config.batchSize());
+        hp.put("optimizer", "sgd-nesterov");
+        hp.put("momentum", config.momentum());
+        hp.put("peak_lr", config.lr());
+        hp.put("schedule", "one-cycle: linear warm-up over the first " + config.warmupFraction()
+                + " of the steps from 0.1 x peak, then linear decay to 0");
+        hp.put("weight_decay", config.weightDecay());
+        hp.put("label_smoothing", config.labelSmoothing());
+        hp.put("augmentation", "random crop 32 with 4-pixel black padding, horizontal flip p=0.5");
+        hp.put("seed", config.seed());
+        hp.put("train_images", trainCount);
+        ArrayNode epochsNode = root.putArray("epochs");
+        for (EpochStats e : history) {
+            ObjectNode o = epochsNode.addObject();
+            o.put("epoch", e.epoch());
+            o.put("loss", e.loss());
+            o.put("train_accuracy", e.trainAccuracy());
+            o.put("test_accuracy", e.testAccuracy());
+            o.put("seconds", e.seconds());
+            o.put("images_per_second", e.imagesPerSecond());
+        }
+        root.put("total_seconds", seconds);
+        ObjectNode dataNode = root.putObject("data");
+        dataNode.put("path", dataPath.toAbsolutePath().toString());
+        ObjectNode hashes = dataNode.putObject("sha256");
+        for (String f : CifarReader.TRAIN_FILES) {
+            hashes.put(f, Hashing.sha256(dataPath.resolve(f)));
+        }
+        hashes.put(CifarReader.TEST_FILE, Hashing.sha256(dataPath.resolve(CifarReader.TEST_FILE)));
+        ObjectNode env = root.putObject("environment");
+        env.put("djl", Engine.getDjlVersion());
+        env.put("pytorch", TorchRuntime.torchVersion());
+        env.put("java", System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("cores", Runtime.getRuntime().availableProcessors());
+        env.put("threads", TorchRuntime.threads());
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
+    /** Draws one progress bar per epoch and prints a summary line after each. */
+    private static final class ProgressListener implements Trainer.Listener {
+        private final int epochs;
+        private final PrintWriter err;
+        private final long start = System.nanoTime();
+        private ProgressBar bar;
+        private int steps;
+        private long stepsDone;
+
+        ProgressListener(int epochs, PrintWriter err) {
+            this.epochs = epochs;
+            this.err = err;
+        }
+
+        @Override
+        public void epochStarted(int epoch, int stepsPerEpoch) {
+            steps = stepsPerEpoch;
+            bar = ProgressBars.create(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), stepsPerEpoch, null);
+        }
+
+        @Override
+        public void stepDone(int epoch, int step, double loss, double accuracy, double imagesPerSecond) {
+            stepsDone++;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            double left = elapsed / stepsDone * ((long) steps * epochs - stepsDone);
+            bar.stepTo(step);
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f acc %.3f %.0f img/s, %s left", loss, accuracy,
+                    imagesPerSecond, minutes(left)));
+        }
+
+        @Override
+        public void epochDone(EpochStats s) {
+            bar.close();
+            err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f, train accuracy %.4f, test accuracy %.4f, %.0f s, %.0f images/s%n",
+                    s.epoch(), epochs, s.loss(), s.trainAccuracy(), s.testAccuracy(), s.seconds(), s.imagesPerSecond());
+            err.flush();
+        }
+
+        private static String minutes(double seconds) {
+            long s = Math.round(seconds);
+            return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        }
+    }
+}

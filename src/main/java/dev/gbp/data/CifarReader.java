@@ -1,0 +1,121 @@
+package dev.gbp.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads CIFAR-10 in the official binary layout: records of 1 label byte and 3,072 pixel bytes.
+ *
+ * <p>A folder is read by split ({@code data_batch_1..5.bin} for train, {@code test_batch.bin} for
+ * test); a single {@code .bin} file may hold any whole number of records.
+ */
+public final class CifarReader {
+    public static final List<String> TRAIN_FILES = List.of(
+            "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+    public static final String TEST_FILE = "test_batch.bin";
+    public static final String META_FILE = "batches.meta.txt";
+
+    /** Which part of the data set. */
+    public enum Split {
+        TRAIN, TEST;
+
+        public List<String> files() {
+            return this == TRAIN ? TRAIN_FILES : List.of(TEST_FILE);
+        }
+    }
+
+    private CifarReader() {}
+
+    /** Reads {@code split} from a folder, or the whole of a single {@code .bin} file. */
+    public static CifarImages read(Path path, Split split) {
+        if (Files.isDirectory(path)) {
+            List<String> classes = readClassNames(path);
+            List<CifarImages> parts = new ArrayList<>();
+            for (String name : split.files()) {
+                Path file = path.resolve(name);
+                if (!Files.isRegularFile(file)) {
+                    throw new DataException("CIFAR-10 folder " + path + " has no " + name
+                            + " (expected the official binary layout: data_batch_1.bin .. data_batch_5.bin, test_batch.bin)");
+                }
+                parts.add(readFile(file, classes));
+            }
+            return CifarImages.concat(parts);
+        }
+        if (Files.isRegularFile(path)) {
+            Path parent = path.toAbsolutePath().getParent();
+            return readFile(path, parent == null ? CifarImages.DEFAULT_CLASSES : readClassNames(parent));
+        }
+        throw new DataException("no such CIFAR-10 file or folder: " + path);
+    }
+
+    /** True when {@code dir} holds every file of the official binary layout. */
+    public static boolean isComplete(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        for (String f : TRAIN_FILES) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                return false;
+            }
+        }
+        return Files.isRegularFile(dir.resolve(TEST_FILE));
+    }
+
+    /** Reads every record of one file, checking its size and labels. */
+    public static CifarImages readFile(Path file, List<String> classes) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return parse(bytes, file.toString(), classes);
+    }
+
+    /** Parses records from memory; {@code source} names them in error messages. */
+    public static CifarImages parse(byte[] bytes, String source, List<String> classes) {
+        if (bytes.length == 0 || bytes.length % CifarImages.RECORD_BYTES != 0) {
+            throw new DataException(source + ": size " + bytes.length + " bytes is not a whole number of "
+                    + CifarImages.RECORD_BYTES + "-byte CIFAR-10 records");
+        }
+        int n = bytes.length / CifarImages.RECORD_BYTES;
+        byte[] pixels = new byte[n * CifarImages.PIXELS];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int at = i * CifarImages.RECORD_BYTES;
+            int label = bytes[at] & 0xff;
+            if (label > 9) {
+                throw new DataException(source + ": record " + i + " has label " + label + " (labels are 0..9)");
+            }
+            labels[i] = label;
+            System.arraycopy(bytes, at + 1, pixels, i * CifarImages.PIXELS, CifarImages.PIXELS);
+        }
+        return new CifarImages(pixels, labels, classes);
+    }
+
+    /** Class names from {@code batches.meta.txt}, or the standard ten when the file is absent. */
+    public static List<String> readClassNames(Path dir) {
+        Path meta = dir.resolve(META_FILE);
+        if (!Files.isRegularFile(meta)) {
+            return CifarImages.DEFAULT_CLASSES;
+        }
+        try {
+            List<String> names = new ArrayList<>();
+            for (String line : Files.readAllLines(meta, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    names.add(line.trim());
+                }
+            }
+            if (names.size() != 10) {
+                throw new DataException(meta + ": expected 10 class names, found " + names.size());
+            }
+            return names;
+        } catch (IOException e) {
+            throw new DataException("cannot read " + meta + ": " + e.getMessage(), e);
+        }
+    }
+}

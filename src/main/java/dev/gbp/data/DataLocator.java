@@ -1,0 +1,47 @@
+package dev.gbp.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Finds CIFAR-10: the {@code --data} path, then the {@code GBP_CIFAR10} environment variable, then the
+ * cache folder {@code ~/.cache/gbp/cifar-10-batches-bin}.
+ */
+public final class DataLocator {
+    public static final String ENV = "GBP_CIFAR10";
+
+    private DataLocator() {}
+
+    /** Where downloaded data lives. */
+    public static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".cache");
+        return base.resolve("gbp").resolve("cifar-10-batches-bin");
+    }
+
+    /**
+     * The data path to use, or null when none of the three places has it.
+     *
+     * @param explicit the {@code --data} option, or null
+     * @throws DataException when an explicitly named path (option or variable) does not exist
+     */
+    public static Path locate(Path explicit) {
+        if (explicit != null) {
+            if (!Files.exists(explicit)) {
+                throw new DataException("--data " + explicit + ": no such file or folder");
+            }
+            return explicit;
+        }
+        String env = System.getenv(ENV);
+        if (env != null && !env.isBlank()) {
+            Path p = Paths.get(env);
+            if (!Files.exists(p)) {
+                throw new DataException(ENV + "=" + env + ": no such file or folder");
+            }
+            return p;
+        }
+        Path cache = cacheDir();
+        return CifarReader.isComplete(cache) ? cache : null;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.gbp.data;
+
+/** A download that failed (network, server, checksum): a failure during the work, not bad input. */
+public class FetchException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public FetchException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

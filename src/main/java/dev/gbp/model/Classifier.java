@@ -1,0 +1,57 @@
+package dev.gbp.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.gbp.data.CifarImages;
+
+/** Runs a network in inference mode over an image set, in batches, and keeps the softmax outputs. */
+public final class Classifier {
+    private Classifier() {}
+
+    /** Predictions for every image: arg-max class and its probability. */
+    public static Predictions predict(Network net, CifarImages images, int batchSize) {
+        int n = images.size();
+        int k = net.spec().classes().size();
+        float[] probs = new float[n * k];
+        NDManager m = net.manager();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            try (NDScope scope = new NDScope()) {
+                NDArray x = net.preprocess(m, images, from, to);
+                NDArray p = net.forward(x, false).softmax(1);
+                System.arraycopy(p.toFloatArray(), 0, probs, from * k, (to - from) * k);
+            }
+        }
+        return new Predictions(probs, k);
+    }
+
+    /** Softmax outputs of a batch, with the arg-max per image. */
+    public static final class Predictions {
+        private final float[] probs;
+        private final int classes;
+
+        Predictions(float[] probs, int classes) {
+            this.probs = probs;
+            this.classes = classes;
+        }
+
+        public int size() {
+            return probs.length / classes;
+        }
+
+        public int predicted(int i) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (probs[i * classes + c] > probs[i * classes + best]) {
+                    best = c;
+                }
+            }
+            return best;
+        }
+
+        public float probability(int i, int c) {
+            return probs[i * classes + c];
+        }
+    }
+}

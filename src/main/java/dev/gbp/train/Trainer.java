@@ -1,0 +1,146 @@
+package dev.gbp.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.gbp.data.CifarImages;
+import dev.gbp.model.Classifier;
+import dev.gbp.model.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link Network} on CIFAR-style images: shuffled mini-batches with crop-and-flip
+ * augmentation, label-smoothed cross-entropy, SGD with Nesterov momentum under a one-cycle schedule,
+ * and test accuracy after every epoch.
+ */
+public final class Trainer {
+    /** Hears about progress; the CLI draws a progress bar with it. */
+    public interface Listener {
+        default void epochStarted(int epoch, int steps) {}
+
+        default void stepDone(int epoch, int step, double loss, double accuracy, double imagesPerSecond) {}
+
+        default void epochDone(EpochStats stats) {}
+    }
+
+    private final TrainConfig config;
+    private final Listener listener;
+    private final boolean augment;
+
+    /** A trainer with the standard crop-and-flip augmentation. */
+    public Trainer(TrainConfig config, Listener listener) {
+        this(config, listener, true);
+    }
+
+    /** A trainer; {@code augment=false} feeds the images as they are (for data where flips change the label). */
+    public Trainer(TrainConfig config, Listener listener, boolean augment) {
+        this.config = config;
+        this.listener = listener;
+        this.augment = augment;
+    }
+
+    /** Trains {@code net} in place and returns the per-epoch statistics. */
+    public List<EpochStats> train(Network net, CifarImages train, CifarImages test) {
+        int n = train.size();
+        int batch = Math.min(config.batchSize(), n);
+        int stepsPerEpoch = n / batch; // the last partial batch is dropped: BatchNorm dislikes tiny batches
+        OneCycleSchedule schedule = new OneCycleSchedule(config.lr(), (long) stepsPerEpoch * config.epochs(),
+                config.warmupFraction(), 0.1);
+        NDManager m = net.manager();
+        SgdNesterov sgd = new SgdNesterov(net.block().getParameters(), m, config.momentum(), config.weightDecay());
+        Augmenter augmenter = new Augmenter(augment ? 4 : 0, augment, net.spec().mean(), net.spec().std());
+        SplittableRandom rng = new SplittableRandom(config.seed());
+        int classes = net.spec().classes().size();
+        float[] xs = new float[batch * CifarImages.PIXELS];
+        float[] targets = new float[batch * classes];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        net.freeze(false);
+        List<EpochStats> history = new ArrayList<>();
+        long step = 0;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            shuffle(order, rng);
+            listener.epochStarted(epoch, stepsPerEpoch);
+            long start = System.nanoTime();
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                int from = s * batch;
+                augmenter.fill(train, order, from, from + batch, rng, xs);
+                smoothTargets(train, order, from, batch, classes, targets);
+                try (NDScope scope = new NDScope()) {
+                    NDArray x = m.create(xs, new Shape(batch, 3, CifarImages.SIDE, CifarImages.SIDE));
+                    NDArray t = m.create(targets, new Shape(batch, classes));
+                    NDArray logits;
+                    NDArray loss;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        logits = net.forward(x, true);
+                        loss = logits.logSoftmax(1).mul(t).sum(new int[] {1}).neg().mean();
+                        gc.backward(loss);
+                    }
+                    sgd.step(schedule.at(step));
+                    lossSum += loss.getFloat() * batch;
+                    int[] pred = logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+                    for (int i = 0; i < batch; i++) {
+                        if (pred[i] == train.label(order[from + i])) {
+                            correct++;
+                        }
+                    }
+                }
+                seen += batch;
+                step++;
+                double secs = (System.nanoTime() - start) / 1e9;
+                listener.stepDone(epoch, s + 1, lossSum / seen, (double) correct / seen, seen / secs);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double testAcc = Double.NaN;
+            if (test != null && test.size() > 0) {
+                testAcc = accuracy(net, test);
+            }
+            EpochStats stats = new EpochStats(epoch, lossSum / seen, (double) correct / seen, testAcc, seconds,
+                    seen / seconds);
+            history.add(stats);
+            listener.epochDone(stats);
+        }
+        net.freeze(true);
+        return history;
+    }
+
+    /** Fraction of {@code images} the network classifies correctly, in inference mode. */
+    public static double accuracy(Network net, CifarImages images) {
+        Classifier.Predictions p = Classifier.predict(net, images, 500);
+        int ok = 0;
+        for (int i = 0; i < images.size(); i++) {
+            if (p.predicted(i) == images.label(i)) {
+                ok++;
+            }
+        }
+        return (double) ok / images.size();
+    }
+
+    private void smoothTargets(CifarImages train, int[] order, int from, int batch, int classes, float[] out) {
+        float off = (float) (config.labelSmoothing() / classes);
+        float on = (float) (1 - config.labelSmoothing()) + off;
+        java.util.Arrays.fill(out, off);
+        for (int i = 0; i < batch; i++) {
+            out[i * classes + train.label(order[from + i])] = on;
+        }
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

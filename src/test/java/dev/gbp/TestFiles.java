@@ -1,0 +1,76 @@
+package dev.gbp;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gbp.data.CifarImages;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Random;
+
+/** Shared helpers for tests: hand-made CIFAR records and the real-data switch. */
+public final class TestFiles {
+    private TestFiles() {}
+
+    /** One CIFAR record: label, then R, G, B planes; pixel (c,y,x) = (seed + 7c + 3y + x) mod 256. */
+    public static byte[] record(int label, int seed) {
+        byte[] r = new byte[CifarImages.RECORD_BYTES];
+        r[0] = (byte) label;
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    r[1 + c * 1024 + y * 32 + x] = (byte) ((seed + 7 * c + 3 * y + x) & 0xff);
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Several records with labels {@code i % 10}. */
+    public static byte[] records(int n, int seed) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            out.writeBytes(record(i % 10, seed + i));
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes a complete, tiny CIFAR-10 folder (the official file names, {@code perFile} records each). */
+    public static Path writeCifarFolder(Path dir, int perFile) throws IOException {
+        Files.createDirectories(dir);
+        for (int b = 1; b <= 5; b++) {
+            Files.write(dir.resolve("data_batch_" + b + ".bin"), records(perFile, b * 100));
+        }
+        Files.write(dir.resolve("test_batch.bin"), records(perFile, 999));
+        Files.writeString(dir.resolve("batches.meta.txt"), String.join("\n", CifarImages.DEFAULT_CLASSES) + "\n\n");
+        return dir;
+    }
+
+    /** Random float array of the given length. */
+    public static float[] randomFloats(int n, long seed) {
+        Random r = new Random(seed);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) r.nextGaussian();
+        }
+        return out;
+    }
+
+    /** The real CIFAR-10 folder named by GBP_CIFAR10; skips the test (visibly) when it is unset. */
+    public static Path realCifarOrSkip() {
+        String env = System.getenv("GBP_CIFAR10");
+        if (env == null || env.isBlank() || !Files.isDirectory(Paths.get(env))) {
+            System.err.println("SKIPPED real-data test: GBP_CIFAR10 is not set to a CIFAR-10 folder");
+        }
+        assumeTrue(env != null && !env.isBlank() && Files.isDirectory(Paths.get(env)),
+                "GBP_CIFAR10 is not set to a CIFAR-10 folder: real-data test skipped");
+        return Paths.get(env);
+    }
+
+    /** The project's root (tests run there under Maven). */
+    public static Path projectRoot() {
+        return Paths.get("").toAbsolutePath();
+    }
+}
