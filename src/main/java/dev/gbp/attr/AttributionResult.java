@@ -1,0 +1,81 @@
+package dev.gbp.attr;
+
+/**
+ * Maps with the input's shape (N x C x H x W, float32, the gradient with respect to the normalised
+ * input) and, per image, the resolved target and the network's prediction.
+ */
+public final class AttributionResult {
+    private final String method;
+    private final Target target;
+    private final float[] maps;
+    private final long[] shape;
+    private final NeuronChoice[] choices;
+    private final int[] predicted;
+    private final float[] probability;
+    private final int reluSitesApplied;
+    private final int reluSitesOnPath;
+
+    AttributionResult(String method, Target target, float[] maps, long[] shape, NeuronChoice[] choices, int[] predicted,
+            float[] probability, int reluSitesApplied, int reluSitesOnPath) {
+        this.method = method;
+        this.target = target;
+        this.maps = maps;
+        this.shape = shape;
+        this.choices = choices;
+        this.predicted = predicted;
+        this.probability = probability;
+        this.reluSitesApplied = reluSitesApplied;
+        this.reluSitesOnPath = reluSitesOnPath;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    public int size() {
+        return choices.length;
+    }
+
+    /** All maps, N x C x H x W in row-major order (not a copy). */
+    public float[] maps() {
+        return maps;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** The map of image {@code i} (C x H x W), copied. */
+    public float[] map(int i) {
+        int per = maps.length / choices.length;
+        float[] m = new float[per];
+        System.arraycopy(maps, i * per, m, 0, per);
+        return m;
+    }
+
+    public NeuronChoice choice(int i) {
+        return choices[i];
+    }
+
+    public int predicted(int i) {
+        return predicted[i];
+    }
+
+    public float probability(int i) {
+        return probability[i];
+    }
+
+    /** ReLU call sites that received the method's rule in the backward pass. */
+    public int reluSitesApplied() {
+        return reluSitesApplied;
+    }
+
+    /** ReLU call sites between the input and the seeded layer. */
+    public int reluSitesOnPath() {
+        return reluSitesOnPath;
+    }
+}

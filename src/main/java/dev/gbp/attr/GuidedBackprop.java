@@ -1,0 +1,31 @@
+package dev.gbp.attr;
+
+import dev.gbp.model.Network;
+
+/**
+ * Entry points in the spirit of Captum: {@code GuidedBackprop.of(net).attribute(images,
+ * Target.maxNeuron("conv3_relu"))}.
+ */
+public final class GuidedBackprop {
+    private GuidedBackprop() {}
+
+    /** Guided backpropagation (Springenberg et al. 2014). */
+    public static LayerwiseBackprop of(Network net) {
+        return new LayerwiseBackprop(net, ReluRule.GUIDED);
+    }
+
+    /** Zeiler and Fergus's deconvnet. */
+    public static LayerwiseBackprop deconvnet(Network net) {
+        return new LayerwiseBackprop(net, ReluRule.DECONVNET);
+    }
+
+    /** The plain gradient (saliency), computed layer by layer. */
+    public static LayerwiseBackprop gradient(Network net) {
+        return new LayerwiseBackprop(net, ReluRule.GRADIENT);
+    }
+
+    /** The method named {@code guided}, {@code deconvnet} or {@code gradient}. */
+    public static LayerwiseBackprop method(Network net, String name) {
+        return new LayerwiseBackprop(net, ReluRule.parse(name));
+    }
+}

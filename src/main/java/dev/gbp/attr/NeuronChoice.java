@@ -1,0 +1,18 @@
+package dev.gbp.attr;
+
+/**
+ * The neuron (or logit) a target resolved to for one image.
+ *
+ * @param layer index of the seeded layer
+ * @param c channel (or class index, or feature index for flat layers)
+ * @param y row in the layer's output (0 for flat layers)
+ * @param x column in the layer's output (0 for flat layers)
+ * @param activation the chosen neuron's value (the seed for neuron targets)
+ * @param gap the activation minus the largest competitor (other neurons of the candidate set, or other logits)
+ */
+public record NeuronChoice(int layer, int c, int y, int x, float activation, float gap) {
+    /** True when the chosen activation is 0 and the map is therefore all zero. */
+    public boolean isZero() {
+        return activation == 0f;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.gbp.attr;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.Locale;
+
+/**
+ * What a ReLU call site hands down on the way back, given the incoming gradient {@code dy} and the
+ * ReLU's forward input {@code z} (Springenberg et al. 2014, Fig. 1). The mask {@code [z > 0]} is
+ * strict: {@code z = 0} (and -0.0) passes nothing, as in PyTorch's ReLU backward.
+ */
+public enum ReluRule {
+    /** {@code dz = dy * [z > 0]}: the true gradient (Simonyan et al. 2013). */
+    GRADIENT("gradient"),
+    /** {@code dz = max(dy, 0)}: Zeiler and Fergus's deconvnet, which ignores the forward mask. */
+    DECONVNET("deconvnet"),
+    /** {@code dz = max(dy, 0) * [z > 0]}: guided backpropagation. */
+    GUIDED("guided");
+
+    private final String id;
+
+    ReluRule(String id) {
+        this.id = id;
+    }
+
+    /** The name used on the command line and in outputs. */
+    public String id() {
+        return id;
+    }
+
+    /** Applies the rule element-wise. */
+    public NDArray apply(NDArray dy, NDArray z) {
+        switch (this) {
+            case GRADIENT:
+                return dy.mul(mask(z));
+            case DECONVNET:
+                return dy.maximum(0f);
+            case GUIDED:
+                return dy.maximum(0f).mul(mask(z));
+            default:
+                throw new IllegalStateException();
+        }
+    }
+
+    /** The rule on plain floats, for reference computations. */
+    public float apply(float dy, float z) {
+        float pass = z > 0 ? 1f : 0f;
+        switch (this) {
+            case GRADIENT:
+                return dy * pass;
+            case DECONVNET:
+                return Math.max(dy, 0f);
+            case GUIDED:
+                return Math.max(dy, 0f) * pass;
+            default:
+                throw new IllegalStateException();
+        }
+    }
+
+    private static NDArray mask(NDArray z) {
+        // A float mask multiplied in, rather than boolean indexing (which leaks in DJL loops).
+        return z.gt(0f).toType(DataType.FLOAT32, false);
+    }
+
+    public static ReluRule parse(String s) {
+        for (ReluRule r : values()) {
+            if (r.id.equals(s.toLowerCase(Locale.ROOT))) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown method '" + s + "' (methods: guided, deconvnet, gradient)");
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gbp.attr;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.gbp.model.Network;
+
+/** A target resolved on one batch: the chosen neurons, the seed, and the network's predictions. */
+final class Selection {
+    final NeuronChoice[] choices;
+    final NDArray seed;
+    final int[] predicted;
+    final float[] probability;
+
+    private Selection(NeuronChoice[] choices, NDArray seed, int[] predicted, float[] probability) {
+        this.choices = choices;
+        this.seed = seed;
+        this.predicted = predicted;
+        this.probability = probability;
+    }
+
+    /**
+     * Resolves {@code target} from the seeded layer's output {@code out} and finishes the forward
+     * pass (outside the autograd graphs) for the prediction and its probability.
+     */
+    static Selection resolve(Network net, Target target, int seeded, NDArray out, int n) {
+        NDArray logits = out.stopGradient();
+        for (int i = seeded + 1; i < net.size(); i++) {
+            logits = net.forwardLayer(i, logits, false);
+        }
+        float[] probs = logits.softmax(1).toFloatArray();
+        int k = net.spec().classes().size();
+        int[] predicted = new int[n];
+        float[] probability = new float[n];
+        for (int i = 0; i < n; i++) {
+            predicted[i] = TargetSelector.argMax(probs, i * k, (i + 1) * k) - i * k;
+            probability[i] = probs[i * k + predicted[i]];
+        }
+        float[] values = out.toFloatArray();
+        float[] seed = new float[values.length];
+        Target effective = target;
+        NeuronChoice[] choices;
+        if (target instanceof Target.Predicted) {
+            // The predicted class, per image: the arg-max of the logits (as the probabilities).
+            choices = new NeuronChoice[n];
+            for (int i = 0; i < n; i++) {
+                NeuronChoice[] one = TargetSelector.select(new Target.ClassLogit(predicted[i]), seeded,
+                        slice(values, i, k), new long[] {k}, 1, new float[k]);
+                choices[i] = one[0];
+                seed[i * k + predicted[i]] = 1f;
+            }
+        } else {
+            long[] dims = net.spec().outputShape(seeded);
+            choices = TargetSelector.select(effective, seeded, values, dims, n, seed);
+        }
+        Shape shape = out.getShape();
+        NDArray seedArray = out.getManager().create(seed, shape);
+        return new Selection(choices, seedArray, predicted, probability);
+    }
+
+    private static float[] slice(float[] a, int i, int k) {
+        float[] s = new float[k];
+        System.arraycopy(a, i * k, s, 0, k);
+        return s;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.gbp.attr;
+
+import dev.gbp.model.LayerSpec;
+import dev.gbp.model.LayerType;
+import dev.gbp.model.ModelException;
+import dev.gbp.model.ModelSpec;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What to explain, chosen per image within a batch. Neuron targets back-propagate from one neuron of
+ * a layer's output (every other neuron of the layer set to zero), seeded with that neuron's
+ * activation; class targets from one pre-softmax logit, seeded with 1.
+ */
+public sealed interface Target {
+    /** The spec string, as given on the command line. */
+    String spec();
+
+    /** Index of the layer whose output is seeded. */
+    int layer(ModelSpec model);
+
+    /** The user's target: the neuron (c, y, x) with the largest activation of the layer; ties go to the first in c, y, x order. */
+    record MaxNeuron(String layerRef) implements Target {
+        @Override
+        public String spec() {
+            return "max-neuron:" + layerRef;
+        }
+
+        @Override
+        public int layer(ModelSpec model) {
+            return model.resolveLayer(layerRef);
+        }
+    }
+
+    /** A fixed neuron (c, y, x) of a layer. */
+    record Neuron(String layerRef, int c, int y, int x) implements Target {
+        @Override
+        public String spec() {
+            return "neuron:" + layerRef + ":" + c + "," + y + "," + x;
+        }
+
+        @Override
+        public int layer(ModelSpec model) {
+            int l = model.resolveLayer(layerRef);
+            long[] s = model.outputShape(l);
+            long cs = s[0];
+            long hs = s.length == 3 ? s[1] : 1;
+            long ws = s.length == 3 ? s[2] : 1;
+            if (c < 0 || c >= cs || y < 0 || y >= hs || x < 0 || x >= ws) {
+                throw new IllegalArgumentException("neuron (" + c + ", " + y + ", " + x + ") is outside layer '" + layerRef
+                        + "', whose output is " + shapeText(s) + " (c in 0.." + (cs - 1) + ", y in 0.." + (hs - 1)
+                        + ", x in 0.." + (ws - 1) + ")");
+            }
+            return l;
+        }
+    }
+
+    /** The largest activation inside channel {@code c} of a layer. */
+    record ChannelMax(String layerRef, int c) implements Target {
+        @Override
+        public String spec() {
+            return "channel-max:" + layerRef + ":" + c;
+        }
+
+        @Override
+        public int layer(ModelSpec model) {
+            int l = model.resolveLayer(layerRef);
+            long[] s = model.outputShape(l);
+            if (c < 0 || c >= s[0]) {
+                throw new IllegalArgumentException("channel " + c + " is outside layer '" + layerRef + "', which has "
+                        + s[0] + " channels (0.." + (s[0] - 1) + ")");
+            }
+            return l;
+        }
+    }
+
+    /** The logit of class {@code k}. */
+    record ClassLogit(int k) implements Target {
+        @Override
+        public String spec() {
+            return "class:" + k;
+        }
+
+        @Override
+        public int layer(ModelSpec model) {
+            if (k < 0 || k >= model.classes().size()) {
+                throw new IllegalArgumentException("class " + k + " is outside 0.." + (model.classes().size() - 1));
+            }
+            return model.layers().size() - 1;
+        }
+    }
+
+    /** The logit of the class the network predicts for each image. */
+    record Predicted() implements Target {
+        @Override
+        public String spec() {
+            return "predicted";
+        }
+
+        @Override
+        public int layer(ModelSpec model) {
+            return model.layers().size() - 1;
+        }
+    }
+
+    static MaxNeuron maxNeuron(String layer) {
+        return new MaxNeuron(layer);
+    }
+
+    static Neuron neuron(String layer, int c, int y, int x) {
+        return new Neuron(layer, c, y, x);
+    }
+
+    static ChannelMax channelMax(String layer, int c) {
+        return new ChannelMax(layer, c);
+    }
+
+    static ClassLogit classLogit(int k) {
+        return new ClassLogit(k);
+    }
+
+    static Predicted predicted() {
+        return new Predicted();
+    }
+
+    /**
+     * Parses a target spec: {@code max-neuron:<layer>}, {@code neuron:<layer>:<c>,<y>,<x>},
+     * {@code channel-max:<layer>:<c>}, {@code class:<k or name>}, {@code predicted}. The layer is a
+     * name or a 0-based index; it is checked against {@code model}.
+     */
+    static Target parse(String spec, ModelSpec model) {
+        String s = spec.trim();
+        String[] parts = s.split(":", -1);
+        String kind = parts[0].toLowerCase(Locale.ROOT);
+        Target t;
+        try {
+            switch (kind) {
+                case "max-neuron":
+                    expectParts(parts, 2, "max-neuron:<layer>");
+                    t = maxNeuron(parts[1]);
+                    break;
+                case "neuron": {
+                    expectParts(parts, 3, "neuron:<layer>:<c>,<y>,<x>");
+                    String[] cyx = parts[2].split(",", -1);
+                    if (cyx.length != 3) {
+                        throw new IllegalArgumentException("neuron position must be <c>,<y>,<x>, got '" + parts[2] + "'");
+                    }
+                    t = neuron(parts[1], integer(cyx[0], "c"), integer(cyx[1], "y"), integer(cyx[2], "x"));
+                    break;
+                }
+                case "channel-max":
+                    expectParts(parts, 3, "channel-max:<layer>:<c>");
+                    t = channelMax(parts[1], integer(parts[2], "channel"));
+                    break;
+                case "class": {
+                    expectParts(parts, 2, "class:<k or name>");
+                    String v = parts[1].trim();
+                    int k = model.classes().indexOf(v);
+                    if (k < 0) {
+                        if (!v.matches("-?\\d+")) {
+                            throw new IllegalArgumentException("unknown class '" + v + "' (classes: "
+                                    + String.join(", ", model.classes()) + ", or an index 0.." + (model.classes().size() - 1) + ")");
+                        }
+                        k = Integer.parseInt(v);
+                    }
+                    t = classLogit(k);
+                    break;
+                }
+                case "predicted":
+                    expectParts(parts, 1, "predicted");
+                    t = predicted();
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown target '" + s + "'" + FORMS);
+            }
+            t.layer(model); // validates the layer and the position
+        } catch (ModelException e) {
+            throw new IllegalArgumentException("target '" + s + "': " + e.getMessage(), e);
+        }
+        return t;
+    }
+
+    /** The forms a target spec can take, for messages. */
+    String FORMS = " (targets: max-neuron:<layer>, neuron:<layer>:<c>,<y>,<x>, channel-max:<layer>:<c>,"
+            + " class:<k or name>, predicted; <layer> is a name or 0-based index)";
+
+    private static void expectParts(String[] parts, int n, String form) {
+        if (parts.length != n || (n > 1 && parts[1].isBlank())) {
+            throw new IllegalArgumentException("target must look like " + form + ", got '" + String.join(":", parts) + "'");
+        }
+    }
+
+    private static int integer(String s, String what) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be an integer, got '" + s + "'");
+        }
+    }
+
+    /** Whether the seeded layer is inside the network (neuron, channel) rather than its logits. */
+    default boolean isNeuronTarget() {
+        return this instanceof MaxNeuron || this instanceof Neuron || this instanceof ChannelMax;
+    }
+
+    /** Names the layer for outputs: its name, or its type and index. */
+    static String layerLabel(ModelSpec model, int index) {
+        LayerSpec l = model.layer(index);
+        return l.name() != null ? l.name() : l.type().json() + "#" + index;
+    }
+
+    /** Whether layer {@code index} of the model is a ReLU call site. */
+    static boolean isRelu(ModelSpec model, int index) {
+        return model.layer(index).type() == LayerType.RELU;
+    }
+
+    private static String shapeText(long[] s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : " x ").append(s[i]);
+        }
+        return b.toString();
+    }
+
+    /** Convenience for callers holding a list. */
+    static List<String> kinds() {
+        return List.of("max-neuron", "neuron", "channel-max", "class", "predicted");
+    }
+}
