@@ -111,13 +111,13 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 out.printf("%nconfusion matrix (rows: true class, columns: predicted)%n%-12s", "");
                 for (int c = 0; c < k; c++) {
-                    out.printf("%6.6s", classes.get(c));
+                    out.printf(" %6.6s", classes.get(c));
                 }
                 out.println();
                 for (int r = 0; r < k; r++) {
                     out.printf("%-12s", classes.get(r));
                     for (int c = 0; c < k; c++) {
-                        out.printf("%6d", confusion[r][c]);
+                        out.printf(" %6d", confusion[r][c]);
                     }
                     out.println();
                 }

@@ -1,0 +1,59 @@
+package dev.gbp.attr;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import dev.gbp.data.CifarImages;
+import dev.gbp.model.Network;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs an attribution over a whole image set in batches, one NDArray scope per batch so memory stays
+ * flat however many images there are, and joins the results.
+ */
+public final class BatchRunner {
+    private BatchRunner() {}
+
+    /**
+     * @param progress told the number of images done after each batch (may be null)
+     */
+    public static AttributionResult run(Attribution method, Network net, CifarImages images, Target target,
+            int batchSize, IntConsumer progress) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        int n = images.size();
+        int per = images.size() == 0 ? 0 : CifarImages.PIXELS;
+        float[] maps = new float[n * per];
+        NeuronChoice[] choices = new NeuronChoice[n];
+        int[] predicted = new int[n];
+        float[] probability = new float[n];
+        int applied = 0;
+        int onPath = 0;
+        long[] shape = null;
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            AttributionResult r;
+            try (NDScope scope = new NDScope()) {
+                NDArray x = net.preprocess(net.manager(), images, from, to);
+                r = method.attribute(x, target);
+            }
+            System.arraycopy(r.maps(), 0, maps, from * per, (to - from) * per);
+            for (int i = 0; i < to - from; i++) {
+                choices[from + i] = r.choice(i);
+                predicted[from + i] = r.predicted(i);
+                probability[from + i] = r.probability(i);
+            }
+            applied = r.reluSitesApplied();
+            onPath = r.reluSitesOnPath();
+            shape = r.shape();
+            if (progress != null) {
+                progress.accept(to);
+            }
+        }
+        if (shape == null) {
+            throw new IllegalArgumentException("no images to explain");
+        }
+        shape[0] = n;
+        return new AttributionResult(method.name(), target, maps, shape, choices, predicted, probability, applied, onPath);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.gbp.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.attr.Attribution;
+import dev.gbp.attr.AutogradGradient;
+import dev.gbp.attr.GuidedBackprop;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.data.CifarReader;
+import dev.gbp.data.DataLocator;
+import dev.gbp.engine.TorchRuntime;
+import dev.gbp.model.Network;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gbp bench}: images/s of the attribution methods against DJL's full autograd and a forward pass. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure, in one run, images/s of guided backprop, of the layer-wise gradient, of DJL's full",
+            "autograd gradient and of a forward pass alone, on a batch of 100 images with target",
+            "max-neuron:conv3_relu: the median of --runs timed runs after warm-up."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped model).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "CIFAR-10 for the batch (default: as other commands, without downloading; random pixels when none).")
+    Path data;
+
+    @Option(names = "--threads", defaultValue = "2", description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--runs", defaultValue = "15", description = "Timed runs per measurement (at least 10; default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--batch-size", defaultValue = "100", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--target", defaultValue = "max-neuron:conv3_relu", description = "Target (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 10) {
+            throw new UsageException("--runs must be at least 10, got " + runs);
+        }
+        if (threads < 1 || batchSize < 1) {
+            throw new UsageException("--threads and --batch-size must be at least 1");
+        }
+        Path modelDir = model != null ? model : ShippedModel.path();
+        Path dataPath = DataLocator.locate(data);
+        TorchRuntime.start(threads);
+        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
+            ModelInput.requireCifarShape(net.spec(), modelDir);
+            CifarImages images;
+            String source;
+            if (dataPath != null) {
+                images = CifarReader.read(dataPath, CifarReader.Split.TEST);
+                images = images.slice(0, Math.min(batchSize, images.size()));
+                source = "first " + images.size() + " test images of " + dataPath;
+            } else {
+                images = randomImages(batchSize);
+                source = batchSize + " images of uniform random pixels (no data found)";
+            }
+            Target t = Target.parse(target, net.spec());
+            NDArray x = net.preprocess(root, images, 0, images.size());
+            Map<String, double[]> results = new LinkedHashMap<>();
+            results.put("guided", time(() -> GuidedBackprop.of(net), x, t));
+            results.put("gradient_layerwise", time(() -> GuidedBackprop.gradient(net), x, t));
+            results.put("gradient_full_autograd", time(() -> new AutogradGradient(net), x, t));
+            results.put("forward", timeForward(net, x));
+            int n = images.size();
+            double guided = median(results.get("guided"));
+            double autograd = median(results.get("gradient_full_autograd"));
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode o = mapper.createObjectNode();
+                o.put("model", modelDir.toString());
+                o.put("images", source);
+                o.put("batch", n);
+                o.put("target", t.spec());
+                o.put("threads", TorchRuntime.threads());
+                o.put("runs", runs);
+                o.put("djl", Engine.getDjlVersion());
+                o.put("cores", Runtime.getRuntime().availableProcessors());
+                ObjectNode ips = o.putObject("images_per_second");
+                results.forEach((k, v) -> ips.put(k, n / median(v)));
+                ObjectNode ms = o.putObject("median_ms");
+                results.forEach((k, v) -> ms.put(k, median(v) * 1000));
+                o.put("guided_over_full_autograd", guided / autograd);
+                spec.commandLine().getOut().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            } else {
+                var out = spec.commandLine().getOut();
+                out.printf(Locale.ROOT, "%s, batch %d, %s, %d threads, median of %d runs after warm-up%n", modelDir, n, t.spec(),
+                        TorchRuntime.threads(), runs);
+                out.printf(Locale.ROOT, "images: %s%n", source);
+                out.printf(Locale.ROOT, "%-24s %10s %12s%n", "measurement", "ms/batch", "images/s");
+                results.forEach((k, v) -> out.printf(Locale.ROOT, "%-24s %10.1f %12.0f%n", k, median(v) * 1000, n / median(v)));
+                out.printf(Locale.ROOT, "guided / full-autograd gradient: %.2fx%n", guided / autograd);
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private double[] time(Supplier<Attribution> method, NDArray x, Target t) {
+        Attribution a = method.get();
+        return measure(() -> a.attribute(x, t));
+    }
+
+    private double[] timeForward(Network net, NDArray x) {
+        return measure(() -> {
+            try (NDScope s = new NDScope()) {
+                net.forward(x, false).toFloatArray();
+            }
+        });
+    }
+
+    private double[] measure(Runnable work) {
+        for (int w = 0; w < 3; w++) {
+            work.run();
+        }
+        double[] seconds = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            work.run();
+            seconds[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        return seconds;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static CifarImages randomImages(int n) {
+        Random r = new Random(1);
+        byte[] px = new byte[n * CifarImages.PIXELS];
+        r.nextBytes(px);
+        return new CifarImages(px, new int[n], CifarImages.DEFAULT_CLASSES);
+    }
+}

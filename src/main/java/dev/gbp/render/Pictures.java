@@ -1,0 +1,148 @@
+package dev.gbp.render;
+
+import dev.gbp.data.CifarImages;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** Pictures of images and maps: nearest-neighbour upscaling, side-by-side panels, labels, PNG files. */
+public final class Pictures {
+    private static final Color BACKGROUND = new Color(250, 250, 250);
+    private static final Color TEXT = new Color(30, 30, 30);
+
+    private Pictures() {}
+
+    /** Image {@code i} of a set as an RGB picture, upscaled {@code scale} times by nearest neighbour. */
+    public static BufferedImage image(CifarImages images, int i, int scale) {
+        int side = CifarImages.SIDE;
+        BufferedImage out = new BufferedImage(side * scale, side * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                int rgb = images.pixel(i, 0, y, x) << 16 | images.pixel(i, 1, y, x) << 8 | images.pixel(i, 2, y, x);
+                fill(out, x, y, scale, rgb);
+            }
+        }
+        return out;
+    }
+
+    /** A map rendered with {@code norm}, upscaled {@code scale} times by nearest neighbour. */
+    public static BufferedImage map(float[] map, int channels, int height, int width, Normalization norm, int scale) {
+        float[] rgb = norm.toRgb(map, channels, height, width);
+        BufferedImage out = new BufferedImage(width * scale, height * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int k = (y * width + x) * 3;
+                int packed = to255(rgb[k]) << 16 | to255(rgb[k + 1]) << 8 | to255(rgb[k + 2]);
+                fill(out, x, y, scale, packed);
+            }
+        }
+        return out;
+    }
+
+    /** Outlines a box given in unscaled pixels ({x0, y0, x1, y1}, inclusive) on a picture upscaled by {@code scale}. */
+    public static BufferedImage outline(BufferedImage picture, int[] box, int scale, Color color) {
+        BufferedImage copy = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = copy.createGraphics();
+        g.drawImage(picture, 0, 0, null);
+        g.setColor(color);
+        int stroke = Math.max(1, scale / 2);
+        g.setStroke(new BasicStroke(stroke));
+        int x = box[0] * scale;
+        int y = box[1] * scale;
+        int w = (box[2] - box[0] + 1) * scale - stroke;
+        int h = (box[3] - box[1] + 1) * scale - stroke;
+        g.drawRect(x + stroke / 2, y + stroke / 2, w, h);
+        g.dispose();
+        return copy;
+    }
+
+    /** Pictures side by side with a caption under each, and optional lines of text below. */
+    public static BufferedImage row(List<BufferedImage> pictures, List<String> captions, List<String> lines) {
+        int gap = 6;
+        int captionHeight = 16;
+        int lineHeight = 15;
+        int width = gap;
+        int height = 0;
+        for (BufferedImage p : pictures) {
+            width += p.getWidth() + gap;
+            height = Math.max(height, p.getHeight());
+        }
+        int total = gap + height + captionHeight + lines.size() * lineHeight + gap;
+        int textWidth = 0;
+        BufferedImage out = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D probe = out.createGraphics();
+        probe.setFont(font());
+        for (String l : lines) {
+            textWidth = Math.max(textWidth, probe.getFontMetrics().stringWidth(l) + 2 * gap);
+        }
+        probe.dispose();
+        out = new BufferedImage(Math.max(width, textWidth), total, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(BACKGROUND);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(font());
+        g.setColor(TEXT);
+        int x = gap;
+        for (int i = 0; i < pictures.size(); i++) {
+            BufferedImage p = pictures.get(i);
+            g.drawImage(p, x, gap, null);
+            if (i < captions.size()) {
+                g.drawString(captions.get(i), x, gap + height + 12);
+            }
+            x += p.getWidth() + gap;
+        }
+        int y = gap + height + captionHeight;
+        for (String l : lines) {
+            g.drawString(l, gap, y + 11);
+            y += lineHeight;
+        }
+        g.dispose();
+        return out;
+    }
+
+    /** A grid of equally sized tiles, {@code columns} wide. */
+    public static BufferedImage grid(List<BufferedImage> tiles, int columns, int gap) {
+        int tw = tiles.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+        int th = tiles.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        int rows = (tiles.size() + columns - 1) / columns;
+        BufferedImage out = new BufferedImage(columns * (tw + gap) + gap, rows * (th + gap) + gap, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        for (int i = 0; i < tiles.size(); i++) {
+            g.drawImage(tiles.get(i), gap + (i % columns) * (tw + gap), gap + (i / columns) * (th + gap), null);
+        }
+        g.dispose();
+        return out;
+    }
+
+    public static void writePng(BufferedImage image, Path file) throws IOException {
+        if (!ImageIO.write(image, "png", file.toFile())) {
+            throw new IOException("no PNG writer available");
+        }
+    }
+
+    private static Font font() {
+        return new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    }
+
+    private static int to255(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255f)));
+    }
+
+    private static void fill(BufferedImage out, int x, int y, int scale, int rgb) {
+        for (int dy = 0; dy < scale; dy++) {
+            for (int dx = 0; dx < scale; dx++) {
+                out.setRGB(x * scale + dx, y * scale + dy, rgb);
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.gbp.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.attr.AttributionResult;
+import dev.gbp.attr.NeuronChoice;
+import dev.gbp.attr.ReceptiveField;
+import dev.gbp.attr.Target;
+import dev.gbp.model.Npy;
+import dev.gbp.render.Pictures;
+import java.awt.image.BufferedImage;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes what {@code gbp explain} promises: a PNG per image (image and map side by side, labelled),
+ * {@code maps.npy} (N x 3 x H x W float32), {@code index.json} and {@code index.csv} with the
+ * per-image metadata, and an {@code index.html} gallery.
+ */
+public final class ExplainWriter {
+    public static final String MAP_MEANING = "gradient of the target with respect to the normalised input "
+            + "x = (pixel/255 - mean)/std, float32, N x 3 x H x W";
+
+    private ExplainWriter() {}
+
+    /** Writes every file of an explain run into {@code dir}; the gallery is {@code index.html} unless {@code html} is false. */
+    public static void write(Path dir, ExplainRun run, boolean html) throws IOException {
+        Files.createDirectories(dir.resolve("images"));
+        AttributionResult r = run.result();
+        for (int i = 0; i < r.size(); i++) {
+            Pictures.writePng(picture(run, i), dir.resolve(run.pictureFile(i)));
+        }
+        long[] shape = r.shape();
+        Npy.write(dir.resolve("maps.npy"), shape, r.maps());
+        writeJson(dir.resolve("index.json"), run);
+        writeCsv(dir.resolve("index.csv"), run);
+        if (html) {
+            Files.writeString(dir.resolve("index.html"), GalleryPage.render(run), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Image {@code i} and its map side by side, with label, prediction, target and normalisation. */
+    static BufferedImage picture(ExplainRun run, int i) {
+        AttributionResult r = run.result();
+        long[] s = r.shape();
+        int scale = run.scale();
+        BufferedImage image = Pictures.image(run.images(), i, scale);
+        BufferedImage map = Pictures.map(r.map(i), (int) s[1], (int) s[2], (int) s[3], run.normalization(), scale);
+        NeuronChoice c = r.choice(i);
+        String first = run.sources().get(i) + ": " + run.labelName(i) + ", predicted " + run.predictedName(i)
+                + String.format(Locale.ROOT, " (%.2f)", r.probability(i));
+        String second = r.method() + " " + r.target().spec() + describeChoice(run, c);
+        return Pictures.row(List.of(image, map), List.of("image", r.method() + ", " + run.normalization().id()),
+                List.of(first, second));
+    }
+
+    static String describeChoice(ExplainRun run, NeuronChoice c) {
+        if (run.result().target().isNeuronTarget()) {
+            return String.format(Locale.ROOT, " (c=%d, y=%d, x=%d) act %.3g", c.c(), c.y(), c.x(), c.activation());
+        }
+        return String.format(Locale.ROOT, " (class %s) logit %.3g", run.spec().classes().get(c.c()), c.activation());
+    }
+
+    static ObjectNode imageJson(ObjectMapper json, ExplainRun run, int i) {
+        AttributionResult r = run.result();
+        NeuronChoice c = r.choice(i);
+        ObjectNode o = json.createObjectNode();
+        o.put("position", i);
+        o.put("source", run.sources().get(i));
+        o.put("index", run.datasetIndex()[i]);
+        o.put("file", run.pictureFile(i));
+        o.put("label", run.images().label(i));
+        o.put("label_name", run.labelName(i));
+        o.put("predicted", r.predicted(i));
+        o.put("predicted_name", run.predictedName(i));
+        o.put("probability", r.probability(i));
+        o.put("layer", c.layer());
+        o.put("layer_name", Target.layerLabel(run.spec(), c.layer()));
+        if (r.target().isNeuronTarget()) {
+            ObjectNode n = o.putObject("neuron");
+            n.put("c", c.c());
+            n.put("y", c.y());
+            n.put("x", c.x());
+            int[] box = ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x());
+            ObjectNode rf = o.putObject("receptive_field");
+            rf.put("x0", box[0]);
+            rf.put("y0", box[1]);
+            rf.put("x1", box[2]);
+            rf.put("y1", box[3]);
+        } else {
+            o.put("class", c.c());
+            o.put("class_name", run.spec().classes().get(c.c()));
+        }
+        o.put("activation", c.activation());
+        o.put("runner_up_gap", c.gap());
+        o.put("zero_activation", c.isZero());
+        return o;
+    }
+
+    static void writeJson(Path file, ExplainRun run) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        AttributionResult r = run.result();
+        root.put("format", "gbp-explain/1");
+        root.put("created", Instant.now().toString());
+        root.put("model", run.modelPath());
+        root.put("method", r.method());
+        root.put("target", r.target().spec());
+        root.put("seed", r.target().isNeuronTarget() ? "the chosen neuron's activation (every other neuron of the layer 0)"
+                : "1 at the pre-softmax logit");
+        root.put("normalization", run.normalization().id());
+        root.put("normalization_description", run.normalization().description());
+        root.put("maps", "maps.npy: " + MAP_MEANING);
+        ArrayNode mean = root.putArray("input_mean");
+        ArrayNode std = root.putArray("input_std");
+        for (int c = 0; c < 3; c++) {
+            mean.add(run.spec().mean()[c]);
+            std.add(run.spec().std()[c]);
+        }
+        root.put("relu_sites_with_rule", r.reluSitesApplied());
+        root.put("relu_sites_on_path", r.reluSitesOnPath());
+        root.put("count", r.size());
+        int zero = 0;
+        for (int i = 0; i < r.size(); i++) {
+            zero += r.choice(i).isZero() ? 1 : 0;
+        }
+        root.put("zero_activation_count", zero);
+        ArrayNode images = root.putArray("images");
+        for (int i = 0; i < r.size(); i++) {
+            images.add(imageJson(json, run, i));
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
+    static void writeCsv(Path file, ExplainRun run) throws IOException {
+        AttributionResult r = run.result();
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("position,source,index,file,label,label_name,predicted,predicted_name,probability,method,target,"
+                    + "layer,layer_name,c,y,x,activation,runner_up_gap,rf_x0,rf_y0,rf_x1,rf_y1,zero_activation\n");
+            for (int i = 0; i < r.size(); i++) {
+                NeuronChoice c = r.choice(i);
+                boolean neuron = r.target().isNeuronTarget();
+                int[] box = neuron ? ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x()) : new int[] {0, 0, 31, 31};
+                w.write(String.join(",", String.valueOf(i), csv(run.sources().get(i)), String.valueOf(run.datasetIndex()[i]),
+                        run.pictureFile(i), String.valueOf(run.images().label(i)), csv(run.labelName(i)),
+                        String.valueOf(r.predicted(i)), csv(run.predictedName(i)), fmt(r.probability(i)), r.method(),
+                        csv(r.target().spec()), String.valueOf(c.layer()), csv(Target.layerLabel(run.spec(), c.layer())),
+                        String.valueOf(c.c()), String.valueOf(c.y()), String.valueOf(c.x()), fmt(c.activation()), fmt(c.gap()),
+                        String.valueOf(box[0]), String.valueOf(box[1]), String.valueOf(box[2]), String.valueOf(box[3]),
+                        String.valueOf(c.isZero())));
+                w.write("\n");
+            }
+        }
+    }
+
+    private static String fmt(float v) {
+        return Float.toString(v);
+    }
+
+    private static String csv(String s) {
+        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+            return "\"" + s.replace("\"", "\"\"") + "\"";
+        }
+        return s;
+    }
+}
