@@ -61,12 +61,35 @@ public final class AttributionResult {
         return choices[i];
     }
 
+    /** Whether the predicted classes are known (class targets, or after {@link #withPredictions}). */
+    public boolean hasPredictions() {
+        return predicted != null;
+    }
+
     public int predicted(int i) {
+        requirePredictions();
         return predicted[i];
     }
 
     public float probability(int i) {
+        requirePredictions();
         return probability[i];
+    }
+
+    /** The same maps with the network's predictions for the images attached. */
+    public AttributionResult withPredictions(int[] classes, float[] probabilities) {
+        if (classes.length != size() || probabilities.length != size()) {
+            throw new IllegalArgumentException("one prediction per image is needed");
+        }
+        return new AttributionResult(method, target, maps, shape, choices, classes.clone(), probabilities.clone(),
+                reluSitesApplied, reluSitesOnPath);
+    }
+
+    private void requirePredictions() {
+        if (predicted == null) {
+            throw new IllegalStateException("predictions are not computed for neuron targets: use withPredictions "
+                    + "(BatchRunner does) or a class target");
+        }
     }
 
     /** ReLU call sites that received the method's rule in the backward pass. */

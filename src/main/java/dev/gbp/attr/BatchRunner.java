@@ -3,6 +3,7 @@ package dev.gbp.attr;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.gbp.data.CifarImages;
+import dev.gbp.model.Classifier;
 import dev.gbp.model.Network;
 import java.util.function.IntConsumer;
 
@@ -36,6 +37,11 @@ public final class BatchRunner {
             try (NDScope scope = new NDScope()) {
                 NDArray x = net.preprocess(net.manager(), images, from, to);
                 r = method.attribute(x, target);
+                if (!r.hasPredictions()) {
+                    // Neuron targets stop at their layer; the metadata still wants the prediction.
+                    Classifier.Predictions p = Classifier.predict(net, x);
+                    r = r.withPredictions(p.classes(), p.probabilities());
+                }
             }
             System.arraycopy(r.maps(), 0, maps, from * per, (to - from) * per);
             for (int i = 0; i < to - from; i++) {

@@ -19,21 +19,23 @@ final class Selection {
     }
 
     /**
-     * Resolves {@code target} from the seeded layer's output {@code out} and finishes the forward
-     * pass (outside the autograd graphs) for the prediction and its probability.
+     * Resolves {@code target} from the seeded layer's output {@code out}. Only class targets, whose
+     * seeded layer is the logits, also yield the prediction; for neuron targets the layers above the
+     * target are not evaluated (predictions are then null).
      */
     static Selection resolve(Network net, Target target, int seeded, NDArray out, int n) {
-        NDArray logits = out.stopGradient();
-        for (int i = seeded + 1; i < net.size(); i++) {
-            logits = net.forwardLayer(i, logits, false);
-        }
-        float[] probs = logits.softmax(1).toFloatArray();
+        boolean logits = seeded == net.size() - 1;
         int k = net.spec().classes().size();
-        int[] predicted = new int[n];
-        float[] probability = new float[n];
-        for (int i = 0; i < n; i++) {
-            predicted[i] = TargetSelector.argMax(probs, i * k, (i + 1) * k) - i * k;
-            probability[i] = probs[i * k + predicted[i]];
+        int[] predicted = null;
+        float[] probability = null;
+        if (logits) {
+            float[] probs = out.stopGradient().softmax(1).toFloatArray();
+            predicted = new int[n];
+            probability = new float[n];
+            for (int i = 0; i < n; i++) {
+                predicted[i] = TargetSelector.argMax(probs, i * k, (i + 1) * k) - i * k;
+                probability[i] = probs[i * k + predicted[i]];
+            }
         }
         float[] values = out.toFloatArray();
         float[] seed = new float[values.length];

@@ -26,6 +26,14 @@ public final class Classifier {
         return new Predictions(probs, k);
     }
 
+    /** Predictions for a batch that is already preprocessed. */
+    public static Predictions predict(Network net, NDArray input) {
+        try (NDScope scope = new NDScope()) {
+            float[] p = net.forward(input, false).softmax(1).toFloatArray();
+            return new Predictions(p, net.spec().classes().size());
+        }
+    }
+
     /** Softmax outputs of a batch, with the arg-max per image. */
     public static final class Predictions {
         private final float[] probs;
@@ -52,6 +60,24 @@ public final class Classifier {
 
         public float probability(int i, int c) {
             return probs[i * classes + c];
+        }
+
+        /** The arg-max class of every image. */
+        public int[] classes() {
+            int[] out = new int[size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = predicted(i);
+            }
+            return out;
+        }
+
+        /** The probability of the arg-max class of every image. */
+        public float[] probabilities() {
+            float[] out = new float[size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = probability(i, predicted(i));
+            }
+            return out;
         }
     }
 }
