@@ -14,6 +14,7 @@ public final class AttributionResult {
     private final float[] probability;
     private final int reluSitesApplied;
     private final int reluSitesOnPath;
+    private final java.util.Map<String, float[]> extras = new java.util.LinkedHashMap<>();
 
     AttributionResult(String method, Target target, float[] maps, long[] shape, NeuronChoice[] choices, int[] predicted,
             float[] probability, int reluSitesApplied, int reluSitesOnPath) {
@@ -81,8 +82,24 @@ public final class AttributionResult {
         if (classes.length != size() || probabilities.length != size()) {
             throw new IllegalArgumentException("one prediction per image is needed");
         }
-        return new AttributionResult(method, target, maps, shape, choices, classes.clone(), probabilities.clone(),
-                reluSitesApplied, reluSitesOnPath);
+        AttributionResult r = new AttributionResult(method, target, maps, shape, choices, classes.clone(),
+                probabilities.clone(), reluSitesApplied, reluSitesOnPath);
+        r.extras.putAll(extras);
+        return r;
+    }
+
+    /** Adds a per-image quantity a method reports (e.g. integrated gradients' completeness gap). */
+    public AttributionResult withExtra(String name, float[] perImage) {
+        if (perImage.length != size()) {
+            throw new IllegalArgumentException(name + ": one value per image is needed");
+        }
+        extras.put(name, perImage.clone());
+        return this;
+    }
+
+    /** Per-image quantities the method reported, by name (insertion order). */
+    public java.util.Map<String, float[]> extras() {
+        return java.util.Collections.unmodifiableMap(extras);
     }
 
     private void requirePredictions() {

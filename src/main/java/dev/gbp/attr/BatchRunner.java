@@ -31,6 +31,7 @@ public final class BatchRunner {
         int applied = 0;
         int onPath = 0;
         long[] shape = null;
+        java.util.Map<String, float[]> extras = new java.util.LinkedHashMap<>();
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             AttributionResult r;
@@ -49,6 +50,9 @@ public final class BatchRunner {
                 predicted[from + i] = r.predicted(i);
                 probability[from + i] = r.probability(i);
             }
+            for (var e : r.extras().entrySet()) {
+                System.arraycopy(e.getValue(), 0, extras.computeIfAbsent(e.getKey(), k -> new float[n]), from, to - from);
+            }
             applied = r.reluSitesApplied();
             onPath = r.reluSitesOnPath();
             shape = r.shape();
@@ -60,6 +64,9 @@ public final class BatchRunner {
             throw new IllegalArgumentException("no images to explain");
         }
         shape[0] = n;
-        return new AttributionResult(method.name(), target, maps, shape, choices, predicted, probability, applied, onPath);
+        AttributionResult all = new AttributionResult(method.name(), target, maps, shape, choices, predicted, probability,
+                applied, onPath);
+        extras.forEach(all::withExtra);
+        return all;
     }
 }

@@ -3,7 +3,6 @@ package dev.gbp.attr;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
@@ -34,6 +33,10 @@ public final class LayerwiseBackprop implements Attribution {
         return rule;
     }
 
+    public Network network() {
+        return net;
+    }
+
     @Override
     public String name() {
         return rule.id();
@@ -41,50 +44,95 @@ public final class LayerwiseBackprop implements Attribution {
 
     @Override
     public AttributionResult attribute(NDArray input, Target target) {
+        try (NDScope scope = new NDScope()) {
+            Pass p = pass(input, target, 0);
+            return p.result(rule.id(), target, input, p.signal.toFloatArray());
+        }
+    }
+
+    /**
+     * Runs the forward pass up to the target's layer and the backward walk down to the input of layer
+     * {@code downTo} (0: the network's input). Call inside an NDScope: the arrays of the returned pass
+     * belong to it.
+     */
+    Pass pass(NDArray input, Target target, int downTo) {
         ModelSpec spec = net.spec();
         int seeded = target.layer(spec);
+        if (downTo < 0 || downTo > seeded + 1) {
+            throw new IllegalArgumentException("cannot stop the backward pass at layer " + downTo
+                    + ": the target is at layer " + seeded);
+        }
         int n = (int) input.getShape().get(0);
-        try (NDScope scope = new NDScope()) {
-            NDArray[] ins = new NDArray[seeded + 1];
-            NDArray[] outs = new NDArray[seeded + 1];
-            NDArray map;
-            int applied = 0;
-            int onPath = 0;
-            Selection sel;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray h = input;
-                for (int i = 0; i <= seeded; i++) {
-                    NDArray x = h.stopGradient();
-                    boolean relu = Target.isRelu(spec, i);
-                    if (relu) {
-                        onPath++;
-                    } else {
-                        x.setRequiresGradient(true);
-                    }
-                    ins[i] = x;
-                    outs[i] = net.forwardLayer(i, x, false);
-                    h = outs[i];
+        NDArray[] ins = new NDArray[seeded + 1];
+        NDArray[] outs = new NDArray[seeded + 1];
+        int applied = 0;
+        int onPath = 0;
+        Selection sel;
+        NDArray g;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray h = input;
+            for (int i = 0; i <= seeded; i++) {
+                NDArray x = h.stopGradient();
+                boolean relu = Target.isRelu(spec, i);
+                if (relu && i >= downTo) {
+                    onPath++;
                 }
-                sel = Selection.resolve(net, target, seeded, outs[seeded], n);
-                NDArray g = sel.seed;
-                for (int i = seeded; i >= 0; i--) {
-                    if (Target.isRelu(spec, i)) {
-                        g = rule.apply(g, ins[i]);
-                        applied++;
-                    } else {
-                        gc.backward(outs[i].mul(g).sum());
-                        g = ins[i].getGradient();
-                    }
+                if (!relu && i >= downTo) {
+                    x.setRequiresGradient(true);
                 }
-                map = g;
+                ins[i] = x;
+                outs[i] = net.forwardLayer(i, x, false);
+                h = outs[i];
             }
-            if (applied != onPath) {
-                throw new IllegalStateException("the " + rule + " rule reached " + applied + " of the " + onPath
-                        + " ReLU call sites on the path: the backward pass is broken");
+            sel = Selection.resolve(net, target, seeded, outs[seeded], n);
+            g = sel.seed;
+            for (int i = seeded; i >= downTo; i--) {
+                if (Target.isRelu(spec, i)) {
+                    g = rule.apply(g, ins[i]);
+                    applied++;
+                } else {
+                    gc.backward(outs[i].mul(g).sum());
+                    g = ins[i].getGradient();
+                }
             }
-            Shape shape = input.getShape();
-            return new AttributionResult(rule.id(), target, map.toFloatArray(), shape.getShape(), sel.choices,
-                    sel.predicted, sel.probability, applied, onPath);
+        }
+        if (applied != onPath) {
+            throw new IllegalStateException("the " + rule + " rule reached " + applied + " of the " + onPath
+                    + " ReLU call sites on the path: the backward pass is broken");
+        }
+        return new Pass(g, outs, sel, applied, onPath);
+    }
+
+    /** What one forward-and-backward pass left behind. */
+    static final class Pass {
+        /** The back-propagated signal at the input of the layer the walk stopped at. */
+        final NDArray signal;
+        /** Each layer's output up to the seeded layer. */
+        final NDArray[] outs;
+        final Selection selection;
+        final int applied;
+        final int onPath;
+
+        Pass(NDArray signal, NDArray[] outs, Selection selection, int applied, int onPath) {
+            this.signal = signal;
+            this.outs = outs;
+            this.selection = selection;
+            this.applied = applied;
+            this.onPath = onPath;
+        }
+
+        AttributionResult result(String method, Target target, NDArray input, float[] maps) {
+            return new AttributionResult(method, target, maps, input.getShape().getShape(), selection.choices,
+                    selection.predicted, selection.probability, applied, onPath);
+        }
+
+        /** The target's scalar per image: the chosen neuron's value or the chosen logit. */
+        float[] targetValues() {
+            float[] v = new float[selection.choices.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = selection.choices[i].activation();
+            }
+            return v;
         }
     }
 }

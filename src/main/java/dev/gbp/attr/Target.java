@@ -103,6 +103,43 @@ public sealed interface Target {
         }
     }
 
+    /**
+     * Neurons fixed in advance, one per batch row: {@code flatIndex} is c*H*W + y*W + x in the layer's
+     * output (or the class index for logits). Used to explain noisy or interpolated copies of an image by
+     * the neuron chosen on the image itself. {@code unitSeed} seeds with 1 (a pure gradient) instead of
+     * the neuron's value.
+     */
+    record Fixed(String spec, int layerIndex, int[] flatIndex, boolean unitSeed, boolean neuron) implements Target {
+        @Override
+        public int layer(ModelSpec model) {
+            return layerIndex;
+        }
+
+        @Override
+        public boolean isNeuronTarget() {
+            return neuron;
+        }
+
+        /**
+         * The neurons {@code choices} resolved for {@code target}, each repeated {@code repeat} times
+         * (consecutive rows), seeded with 1.
+         */
+        public static Fixed repeat(Target target, NeuronChoice[] choices, ModelSpec model, int repeat) {
+            int layer = target.layer(model);
+            long[] dims = model.outputShape(layer);
+            int h = dims.length == 3 ? (int) dims[1] : 1;
+            int w = dims.length == 3 ? (int) dims[2] : 1;
+            int[] flat = new int[choices.length * repeat];
+            for (int i = 0; i < choices.length; i++) {
+                NeuronChoice c = choices[i];
+                for (int r = 0; r < repeat; r++) {
+                    flat[i * repeat + r] = (c.c() * h + c.y()) * w + c.x();
+                }
+            }
+            return new Fixed(target.spec(), layer, flat, true, target.isNeuronTarget());
+        }
+    }
+
     static MaxNeuron maxNeuron(String layer) {
         return new MaxNeuron(layer);
     }

@@ -31,6 +31,8 @@ final class TargetSelector {
                 chosen = argMax(values, base + from, base + to) - base;
             } else if (target instanceof Target.Neuron nt) {
                 chosen = (nt.c() * (dims.length == 3 ? (int) dims[1] : 1) + nt.y()) * width + nt.x();
+            } else if (target instanceof Target.Fixed f) {
+                chosen = f.flatIndex()[i];
             } else if (target instanceof Target.ClassLogit cl) {
                 chosen = cl.k();
             } else {
@@ -48,7 +50,8 @@ final class TargetSelector {
             int c = chosen / plane;
             int rem = chosen % plane;
             out[i] = new NeuronChoice(layer, c, rem / width, rem % width, v, gap);
-            seed[base + chosen] = target.isNeuronTarget() ? v : 1f;
+            boolean unit = target instanceof Target.Fixed f && f.unitSeed();
+            seed[base + chosen] = target.isNeuronTarget() && !unit ? v : 1f;
         }
         return out;
     }

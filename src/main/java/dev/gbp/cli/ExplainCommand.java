@@ -3,7 +3,7 @@ package dev.gbp.cli;
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.BatchRunner;
-import dev.gbp.attr.GuidedBackprop;
+import dev.gbp.attr.Methods;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.io.AtomicDirectory;
@@ -27,8 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp explain}: maps for a set of images, one target and one method. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Back-propagate a target to the input pixels with guided backpropagation, deconvnet or the",
-            "plain gradient, and write a PNG per image, maps.npy (N x 3 x 32 x 32 float32, the gradient with",
+        description = {"Back-propagate a target to the input pixels with guided backpropagation, deconvnet, the",
+            "plain gradient or one of the methods compared with them, and write a PNG per image, maps.npy (N x 3 x 32 x 32 float32, the gradient with",
             "respect to the normalised input), index.json, index.csv and an index.html gallery.",
             "",
             "Targets: max-neuron:<layer> (the most active neuron of the layer, per image; every other neuron",
@@ -64,8 +64,12 @@ final class ExplainCommand implements Callable<Integer> {
     Integer first;
 
     @Option(names = "--method", defaultValue = "guided",
-            description = "guided, deconvnet or gradient (default: ${DEFAULT-VALUE}).")
+            description = {"guided, deconvnet, gradient, gradcam, guided-gradcam, smoothgrad, smoothgrad-sq,",
+                "vargrad, integrated-gradients or input-x-gradient (default: ${DEFAULT-VALUE})."})
     String method;
+
+    @Mixin
+    MethodOptions methodOptions;
 
     @Option(names = "--target", required = true, paramLabel = "SPEC", description = "What to explain, e.g. max-neuron:conv3_relu.")
     String target;
@@ -109,7 +113,7 @@ final class ExplainCommand implements Callable<Integer> {
         try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(model, root)) {
             ModelInput.requireCifarShape(net.spec(), model);
             Target t = Target.parse(target, net.spec());
-            var attribution = GuidedBackprop.method(net, method);
+            var attribution = Methods.create(method, net, methodOptions.toOptions());
             AttributionResult result;
             try (ProgressBar bar = chosen.size() > batchSize ? ProgressBars.create("explain", chosen.size(), "img") : null) {
                 result = BatchRunner.run(attribution, net, chosen, t, batchSize, done -> {

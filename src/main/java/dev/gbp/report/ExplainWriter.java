@@ -101,6 +101,9 @@ public final class ExplainWriter {
         o.put("activation", c.activation());
         o.put("runner_up_gap", c.gap());
         o.put("zero_activation", c.isZero());
+        for (var e : r.extras().entrySet()) {
+            o.put(e.getKey(), e.getValue()[i]);
+        }
         return o;
     }
 

@@ -1,0 +1,19 @@
+package dev.gbp.attr;
+
+import dev.gbp.model.Network;
+
+/** Builds results for methods that compute their maps outside a single layer-wise pass. */
+final class Results {
+    private Results() {}
+
+    static AttributionResult of(String method, Target target, float[] maps, long[] shape, NeuronChoice[] choices,
+            Network net) {
+        int seeded = target.layer(net.spec());
+        int relus = 0;
+        for (int i = 0; i <= seeded; i++) {
+            relus += Target.isRelu(net.spec(), i) ? 1 : 0;
+        }
+        // The layer-wise engine checks on every pass that each ReLU on the path received its rule.
+        return new AttributionResult(method, target, maps, shape, choices, null, null, relus, relus);
+    }
+}
