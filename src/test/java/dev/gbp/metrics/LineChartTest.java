@@ -1,0 +1,156 @@
+package dev.gbp.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LineChartTest {
+    private static final int BLUE = 0x0072B2;
+    private static final int VERMILLION = 0xD55E00;
+    private static final int GREEN = 0x009E73;
+
+    @TempDir
+    Path tmp;
+
+    private static LineChart.Builder threeSeries() {
+        int n = 11;
+        List<String> ticks = new ArrayList<>();
+        double[] a = new double[n];
+        double[] b = new double[n];
+        double[] c = new double[n];
+        double[] err = new double[n];
+        for (int i = 0; i < n; i++) {
+            double t = i / 10.0;
+            ticks.add(String.format(java.util.Locale.ROOT, "%.1f", t));
+            a[i] = Math.exp(-4 * t);
+            b[i] = 1 - t;
+            c[i] = 0.2 + 0.6 * t * t;
+            err[i] = 0.05;
+        }
+        b[6] = Double.NaN;
+        return LineChart.builder().title("Deletion curves").xLabel("fraction of pixels removed").yLabel("class probability")
+                .xTicks(ticks).yRange(0, 1)
+                .series("guided backprop", a, err).series("gradient", b, null).series("random", c, err);
+    }
+
+    private static int count(BufferedImage img, int rgb) {
+        int k = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if ((img.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                    k++;
+                }
+            }
+        }
+        return k;
+    }
+
+    @Test
+    void writesAReadablePngOfTheRequestedSize() throws Exception {
+        Path png = tmp.resolve("sub/chart.png");
+        threeSeries().size(800, 500).write(png);
+        assertTrue(Files.size(png) > 1000);
+        BufferedImage back = ImageIO.read(png.toFile());
+        assertNotNull(back, "not a readable image");
+        assertEquals(800, back.getWidth());
+        assertEquals(500, back.getHeight());
+        assertEquals(0xFFFFFF, back.getRGB(0, 0) & 0xFFFFFF, "white background");
+        for (int colour : new int[] {BLUE, VERMILLION, GREEN}) {
+            assertTrue(count(back, colour) > 100, String.format("series colour %06X drawn", colour));
+        }
+    }
+
+    @Test
+    void defaultSizeIs640x400() {
+        BufferedImage img = threeSeries().build();
+        assertEquals(640, img.getWidth());
+        assertEquals(400, img.getHeight());
+    }
+
+    @Test
+    void nanLeavesAGapInTheLine() {
+        double[] y = new double[21];
+        java.util.Arrays.fill(y, 0.5);
+        for (int i = 8; i <= 12; i++) {
+            y[i] = Double.NaN;
+        }
+        BufferedImage img = LineChart.builder().yRange(0, 1).series("", y, null).build();
+        // The row holding most of the line: colour on both sides of a long blank stretch.
+        int bestRow = 0;
+        int best = -1;
+        for (int r = 0; r < img.getHeight(); r++) {
+            int k = 0;
+            for (int x = 0; x < img.getWidth(); x++) {
+                k += (img.getRGB(x, r) & 0xFFFFFF) == BLUE ? 1 : 0;
+            }
+            if (k > best) {
+                best = k;
+                bestRow = r;
+            }
+        }
+        int first = -1;
+        int last = -1;
+        int longestGap = 0;
+        int prev = -1;
+        for (int x = 0; x < img.getWidth(); x++) {
+            if ((img.getRGB(x, bestRow) & 0xFFFFFF) == BLUE) {
+                if (first < 0) {
+                    first = x;
+                }
+                if (prev >= 0) {
+                    longestGap = Math.max(longestGap, x - prev);
+                }
+                prev = x;
+                last = x;
+            }
+        }
+        int span = last - first;
+        // Points 7 and 13 are drawn, 8..12 are not: a gap of 6/20 of the span between points 0 and 20.
+        assertTrue(longestGap > span / 5, "gap " + longestGap + " of span " + span);
+    }
+
+    @Test
+    void crowdedLongLabelsAndManyPointsStillRender() {
+        int n = 60;
+        List<String> ticks = new ArrayList<>();
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            ticks.add("layer conv" + i + "_block_with_a_long_name");
+            y[i] = Math.sin(i / 5.0) * 1e-3;
+        }
+        BufferedImage img = LineChart.builder().xTicks(ticks).series("s", y, null).size(400, 300).build();
+        assertEquals(400, img.getWidth());
+        assertTrue(count(img, BLUE) > 50);
+    }
+
+    @Test
+    void rejectsInconsistentInput() {
+        assertThrows(IllegalArgumentException.class, () -> LineChart.builder().build());
+        assertThrows(IllegalArgumentException.class,
+                () -> LineChart.builder().xTicks(List.of("a", "b")).series("s", new double[3], null).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> LineChart.builder().series("s", new double[] {1, 2}, null).series("t", new double[] {1}, null).build());
+        assertThrows(IllegalArgumentException.class, () -> LineChart.builder().series("s", new double[2], new double[3]));
+        assertThrows(IllegalArgumentException.class, () -> LineChart.builder().yRange(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> LineChart.builder().size(10, 10));
+    }
+
+    /** Not a test: renders the hand-check chart to /tmp/wt-metrics-chart.png when -Dgbp.chart.preview is set. */
+    @Test
+    void previewForManualInspection() throws Exception {
+        String out = System.getProperty("gbp.chart.preview");
+        if (out != null) {
+            threeSeries().write(Path.of(out));
+        }
+    }
+}
