@@ -77,6 +77,12 @@ public final class AttributionResult {
         return probability[i];
     }
 
+    /** The predicted class of every image. */
+    public int[] predictedAll() {
+        requirePredictions();
+        return predicted.clone();
+    }
+
     /** The same maps with the network's predictions for the images attached. */
     public AttributionResult withPredictions(int[] classes, float[] probabilities) {
         if (classes.length != size() || probabilities.length != size()) {

@@ -37,7 +37,8 @@ public final class BatchRunner {
             AttributionResult r;
             try (NDScope scope = new NDScope()) {
                 NDArray x = net.preprocess(net.manager(), images, from, to);
-                r = method.attribute(x, target);
+                Target part = target instanceof Target.Fixed f ? f.slice(from, to) : target;
+                r = method.attribute(x, part);
                 if (!r.hasPredictions()) {
                     // Neuron targets stop at their layer; the metadata still wants the prediction.
                     Classifier.Predictions p = Classifier.predict(net, x);

@@ -120,6 +120,11 @@ public sealed interface Target {
             return neuron;
         }
 
+        /** The rows {@code from..to} of this target (for one batch of a larger run). */
+        public Fixed slice(int from, int to) {
+            return new Fixed(spec, layerIndex, java.util.Arrays.copyOfRange(flatIndex, from, to), unitSeed, neuron);
+        }
+
         /**
          * The neurons {@code choices} resolved for {@code target}, each repeated {@code repeat} times
          * (consecutive rows), seeded with 1.

@@ -144,13 +144,4 @@ class LineChartTest {
         assertThrows(IllegalArgumentException.class, () -> LineChart.builder().yRange(1, 1));
         assertThrows(IllegalArgumentException.class, () -> LineChart.builder().size(10, 10));
     }
-
-    /** Not a test: renders the hand-check chart to /tmp/wt-metrics-chart.png when -Dgbp.chart.preview is set. */
-    @Test
-    void previewForManualInspection() throws Exception {
-        String out = System.getProperty("gbp.chart.preview");
-        if (out != null) {
-            threeSeries().write(Path.of(out));
-        }
-    }
 }

@@ -1,0 +1,125 @@
+package dev.gbp.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.gbp.attr.Methods;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.eval.SanityCheck;
+import dev.gbp.io.AtomicDirectory;
+import dev.gbp.model.Network;
+import dev.gbp.render.Pictures;
+import dev.gbp.report.EvaluationPages;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gbp sanity}: model-parameter randomisation tests. */
+@Command(name = "sanity", mixinStandardHelpOptions = true,
+        description = {"Sanity checks (Adebayo et al. 2018): cascading randomisation of the blocks from the top down and",
+            "independent randomisation of one block at a time; at every step, for every image, Spearman rank",
+            "correlation of absolute and of signed maps, SSIM and Spearman of HOG features against the trained",
+            "network's map. Writes sanity.json, charts and index.html."})
+final class SanityCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOption data;
+
+    @Mixin
+    Options options;
+
+    @Mixin
+    MethodOptions methodOptions;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle folder.")
+    Path model;
+
+    @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Test images (default: ${DEFAULT-VALUE}).")
+    int first;
+
+    @Option(names = "--target", required = true, paramLabel = "SPEC", description = "What to explain (as for explain).")
+    String target;
+
+    @Option(names = "--methods", required = true, split = ",", paramLabel = "a,b,...", description = "Methods to test.")
+    List<String> methods;
+
+    @Option(names = "--position", defaultValue = "frozen",
+            description = "Neuron position on randomised networks: frozen (the trained network's choice) or rechosen (default: ${DEFAULT-VALUE}).")
+    String position;
+
+    @Option(names = "--batch-size", defaultValue = "100", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (written atomically).")
+    Path out;
+
+    @Option(names = "--force", description = "Replace an existing output folder.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        SanityCheck.Position pos = parsePosition(position);
+        if (Files.exists(out) && !force) {
+            throw new UsageException(out + " already exists (use --force to replace it)");
+        }
+        Selected sel = Selected.load(data, null, "test", 0, first, spec.commandLine().getErr());
+        options.startEngine();
+        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(model, root)) {
+            ModelInput.requireCifarShape(net.spec(), model);
+            Target t = Target.parse(target, net.spec());
+            Methods.Options mo = methodOptions.toOptions();
+            checkMethods(methods, net, mo);
+            long start = System.nanoTime();
+            SanityCheck.Result r = new SanityCheck(net, root, mo.seed(), batchSize).run(sel.images(), t, methods, mo, pos, 3);
+            try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
+                EvaluationPages.writeSanityJson(dir.path().resolve("sanity.json"), r);
+                String body = EvaluationPages.sanitySection(dir.path(), "charts", r, thumbnails(sel.images(), 3));
+                Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp sanity: " + t.spec(),
+                        "model " + model + ", methods " + String.join(", ", methods), body), StandardCharsets.UTF_8);
+                dir.commit();
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "sanity checks written to %s in %.1f s%n", out,
+                    (System.nanoTime() - start) / 1e9);
+        }
+        return Main.EXIT_OK;
+    }
+
+    static SanityCheck.Position parsePosition(String s) {
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "frozen":
+                return SanityCheck.Position.FROZEN;
+            case "rechosen":
+                return SanityCheck.Position.RECHOSEN;
+            default:
+                throw new UsageException("--position must be frozen or rechosen, got '" + s + "'");
+        }
+    }
+
+    static void checkMethods(List<String> methods, Network net, Methods.Options o) {
+        if (methods.isEmpty()) {
+            throw new UsageException("--methods needs at least one method");
+        }
+        for (String m : methods) {
+            Methods.create(m, net, o); // throws naming an unknown method
+        }
+    }
+
+    static List<BufferedImage> thumbnails(CifarImages images, int k) {
+        List<BufferedImage> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(k, images.size()); i++) {
+            out.add(Pictures.image(images, i, 2));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.gbp.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.gbp.attr.AttributionResult;
+import dev.gbp.attr.Baseline;
+import dev.gbp.attr.NeuronChoice;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.metrics.Curves;
+import dev.gbp.metrics.MapReduction;
+import dev.gbp.model.Network;
+import java.util.Random;
+
+/**
+ * Deletion and insertion curves (Petsiuk et al. 2018, RISE), adapted to 32x32 images and to neuron
+ * targets. Pixels are ranked by the per-pixel sum of |map| over channels (ties: lower index first) and
+ * changed {@code step} at a time, all channels together: deletion sets them to 0 in normalised space
+ * (the data set's mean colour); insertion starts from a blurred copy (Gaussian, sigma
+ * {@link Baseline#BLUR_SIGMA} px) and puts the original pixels back. The score is the probability of
+ * the class chosen on the original image for class targets and, our adaptation, the activation of the
+ * neuron chosen on the original image for neuron targets. AUC by the trapezoid rule on [0, 1].
+ */
+public final class Faithfulness {
+    /** Mean curves and AUCs of one ranking over a set of images. */
+    public record Curve(String name, double[] deletion, double[] insertion, double deletionAuc, double insertionAuc,
+            double deletionAucStd, double insertionAucStd) {}
+
+    private final Network net;
+    private final int step;
+    private final int rowsPerBatch;
+
+    public Faithfulness(Network net, int step, int rowsPerBatch) {
+        if (step < 1) {
+            throw new IllegalArgumentException("pixels per step must be at least 1");
+        }
+        this.net = net;
+        this.step = step;
+        this.rowsPerBatch = rowsPerBatch;
+    }
+
+    /** The curves of a method's maps ({@code result}, for {@code images}). */
+    public Curve evaluate(String name, CifarImages images, AttributionResult result) {
+        int n = images.size();
+        float[][] saliency = new float[n][];
+        for (int i = 0; i < n; i++) {
+            saliency[i] = MapReduction.absSum(result.map(i), 3, 32, 32);
+        }
+        return curves(name, images, result, saliency);
+    }
+
+    /** The curves of a random ranking (seeded): the baseline every method should beat. */
+    public Curve random(CifarImages images, AttributionResult choicesFrom, long seed) {
+        Random r = new Random(seed);
+        float[][] saliency = new float[images.size()][1024];
+        for (float[] s : saliency) {
+            for (int k = 0; k < s.length; k++) {
+                s[k] = r.nextFloat();
+            }
+        }
+        return curves("random", images, choicesFrom, saliency);
+    }
+
+    private Curve curves(String name, CifarImages images, AttributionResult result, float[][] saliency) {
+        int n = images.size();
+        int pixels = 1024;
+        int points = (pixels + step - 1) / step + 1;
+        double[][] del = new double[n][];
+        double[][] ins = new double[n][];
+        double[] delAuc = new double[n];
+        double[] insAuc = new double[n];
+        for (int i = 0; i < n; i++) {
+            float[] x;
+            try (NDScope scope = new NDScope()) {
+                x = net.preprocess(net.manager(), images, i, i + 1).toFloatArray();
+            }
+            float[] blurred = Baseline.gaussianBlur(x, 3, 32, 32, Baseline.BLUR_SIGMA);
+            int[] order = Curves.rankPixels(saliency[i]);
+            float[] rows = new float[2 * points * x.length];
+            for (int p = 0; p < points; p++) {
+                int changed = Math.min(pixels, p * step);
+                float[] d = x.clone();
+                float[] in = blurred.clone();
+                for (int k = 0; k < changed; k++) {
+                    int px = order[k];
+                    for (int c = 0; c < 3; c++) {
+                        d[c * pixels + px] = 0f;
+                        in[c * pixels + px] = x[c * pixels + px];
+                    }
+                }
+                System.arraycopy(d, 0, rows, p * x.length, x.length);
+                System.arraycopy(in, 0, rows, (points + p) * x.length, x.length);
+            }
+            double[] scores = score(rows, 2 * points, result.target(), result.choice(i), result);
+            del[i] = java.util.Arrays.copyOfRange(scores, 0, points);
+            ins[i] = java.util.Arrays.copyOfRange(scores, points, 2 * points);
+            delAuc[i] = Curves.auc(del[i]);
+            insAuc[i] = Curves.auc(ins[i]);
+        }
+        return new Curve(name, Curves.mean(del), Curves.mean(ins), mean(delAuc), mean(insAuc), std(delAuc), std(insAuc));
+    }
+
+    /** The score of each row for one image's target. */
+    private double[] score(float[] rows, int count, Target target, NeuronChoice choice, AttributionResult result) {
+        double[] out = new double[count];
+        int per = rows.length / count;
+        int layer = choice.layer();
+        boolean neuron = target.isNeuronTarget();
+        long[] dims = net.spec().outputShape(layer);
+        int h = dims.length == 3 ? (int) dims[1] : 1;
+        int w = dims.length == 3 ? (int) dims[2] : 1;
+        int flat = (choice.c() * h + choice.y()) * w + choice.x();
+        for (int from = 0; from < count; from += rowsPerBatch) {
+            int to = Math.min(count, from + rowsPerBatch);
+            try (NDScope scope = new NDScope()) {
+                NDArray a = net.manager().create(java.util.Arrays.copyOfRange(rows, from * per, to * per),
+                        new Shape(to - from, 3, 32, 32));
+                int last = neuron ? layer : net.size() - 1;
+                for (int l = 0; l <= last; l++) {
+                    a = net.forwardLayer(l, a, false);
+                }
+                if (!neuron) {
+                    a = a.softmax(1);
+                }
+                float[] v = a.toFloatArray();
+                int perOut = v.length / (to - from);
+                for (int r = from; r < to; r++) {
+                    out[r] = v[(r - from) * perOut + flat];
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double std(double[] v) {
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / v.length);
+    }
+}

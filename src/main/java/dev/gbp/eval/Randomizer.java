@@ -1,0 +1,83 @@
+package dev.gbp.eval;
+
+import ai.djl.ndarray.NDManager;
+import dev.gbp.model.LayerSpec;
+import dev.gbp.model.LayerType;
+import dev.gbp.model.ModelSpec;
+import dev.gbp.model.Network;
+import dev.gbp.model.NpyArray;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Copies of a trained network with some layers re-initialised, for the model-parameter randomisation
+ * tests (Adebayo et al. 2018). The unit of randomisation is a block: a conv or linear layer together
+ * with the BatchNorm right after it, re-initialised as training starts (He-normal weights, zero
+ * biases, BatchNorm scale 1, shift 0, running mean 0, variance 1), from a fixed seed.
+ */
+public final class Randomizer {
+    private final Network trained;
+    private final Map<String, NpyArray> trainedWeights;
+    private final Map<String, NpyArray> freshWeights;
+
+    public Randomizer(Network trained, NDManager manager, long seed) {
+        this.trained = trained;
+        this.trainedWeights = trained.weights();
+        try (Network fresh = Network.create(trained.spec(), manager, seed)) {
+            this.freshWeights = fresh.weights();
+        }
+    }
+
+    /** A block of layers randomised together, named after its first layer. */
+    public record Block(String name, int first, List<Integer> layers) {}
+
+    /** The blocks with parameters at or below layer {@code top}, from the top down. */
+    public List<Block> blocksTopDown(int top) {
+        ModelSpec spec = trained.spec();
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i <= top; i++) {
+            LayerSpec l = spec.layer(i);
+            if (l.type() == LayerType.CONV2D || l.type() == LayerType.LINEAR) {
+                List<Integer> members = new ArrayList<>(List.of(i));
+                if (i + 1 <= top && spec.layer(i + 1).type().isBatchNorm()) {
+                    members.add(i + 1);
+                }
+                blocks.add(new Block(l.name(), i, members));
+            } else if (l.type().isBatchNorm() && (i == 0 || !(spec.layer(i - 1).type() == LayerType.CONV2D
+                    || spec.layer(i - 1).type() == LayerType.LINEAR))) {
+                blocks.add(new Block(l.name(), i, List.of(i)));
+            }
+        }
+        java.util.Collections.reverse(blocks);
+        return blocks;
+    }
+
+    /** A new network (owned by the caller) equal to the trained one except the given blocks. */
+    public Network withRandomized(Collection<Block> blocks, NDManager manager) {
+        Map<String, NpyArray> w = new HashMap<>(trainedWeights);
+        ModelSpec spec = trained.spec();
+        for (Block b : blocks) {
+            for (int layer : b.layers()) {
+                String prefix = spec.layer(layer).name() + ".";
+                freshWeights.forEach((k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        w.put(k, v);
+                    }
+                });
+            }
+        }
+        Network net = Network.create(spec, manager, 0);
+        net.setWeights(w, "randomised copy");
+        return net;
+    }
+
+    /** A wholly re-initialised network with the same architecture (the random-weights control). */
+    public Network fullyRandom(NDManager manager) {
+        Network net = Network.create(trained.spec(), manager, 0);
+        net.setWeights(freshWeights, "random weights");
+        return net;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.gbp.eval;
+
+import ai.djl.ndarray.NDManager;
+import dev.gbp.attr.Attribution;
+import dev.gbp.attr.AttributionResult;
+import dev.gbp.attr.BatchRunner;
+import dev.gbp.attr.Methods;
+import dev.gbp.attr.NeuronChoice;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.model.Network;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Model-parameter randomisation tests (Adebayo et al. 2018, "Sanity Checks for Saliency Maps"):
+ * cascading (blocks randomised from the top down, cumulatively) and independent (one block at a time).
+ * For a neuron target only the blocks at or below the target's layer can change its map, so only they
+ * are randomised; for class targets the cascade starts at the logits. The neuron (or class) is either
+ * frozen at the trained network's choice or re-chosen on each randomised network.
+ */
+public final class SanityCheck {
+    /** Whether the randomised network explains the trained network's neuron or picks its own. */
+    public enum Position {
+        FROZEN, RECHOSEN
+    }
+
+    /** Per step, per method, per metric: mean and standard deviation over the images. */
+    public record Series(double[] mean, double[] std) {}
+
+    /** Everything a run measured; {@code strips} keeps the maps of the first images at every cascade step. */
+    public record Result(Target target, Position position, List<String> cascadeLabels, List<String> independentLabels,
+            Map<String, Map<String, Series>> cascade, Map<String, Map<String, Series>> independent,
+            Map<String, List<float[][]>> strips, int stripImages, int images) {}
+
+    private final Network trained;
+    private final NDManager manager;
+    private final long seed;
+    private final int batchSize;
+
+    public SanityCheck(Network trained, NDManager manager, long seed, int batchSize) {
+        this.trained = trained;
+        this.manager = manager;
+        this.seed = seed;
+        this.batchSize = batchSize;
+    }
+
+    public Result run(CifarImages images, Target target, List<String> methods, Methods.Options options, Position position,
+            int stripImages) {
+        int top = target.layer(trained.spec());
+        Randomizer randomizer = new Randomizer(trained, manager, seed);
+        List<Randomizer.Block> blocks = randomizer.blocksTopDown(top);
+        if (blocks.isEmpty()) {
+            throw new IllegalArgumentException("no layer with parameters at or below the target's layer");
+        }
+        Map<String, float[]> original = new LinkedHashMap<>();
+        Map<String, NeuronChoice[]> choices = new LinkedHashMap<>();
+        for (String m : methods) {
+            AttributionResult r = BatchRunner.run(Methods.create(m, trained, options), trained, images, target, batchSize, null);
+            original.put(m, r.maps());
+            NeuronChoice[] c = new NeuronChoice[r.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = r.choice(i);
+            }
+            choices.put(m, c);
+        }
+        List<String> cascadeLabels = new ArrayList<>(List.of("trained"));
+        List<String> independentLabels = new ArrayList<>(List.of("trained"));
+        Map<String, Map<String, Series>> cascade = new LinkedHashMap<>();
+        Map<String, Map<String, Series>> independent = new LinkedHashMap<>();
+        Map<String, List<float[][]>> strips = new LinkedHashMap<>();
+        int steps = blocks.size() + 1;
+        Map<String, double[][][]> cascadeScores = new LinkedHashMap<>();
+        Map<String, double[][][]> independentScores = new LinkedHashMap<>();
+        for (String m : methods) {
+            cascadeScores.put(m, new double[MapComparison.METRICS.length][steps][]);
+            independentScores.put(m, new double[MapComparison.METRICS.length][steps][]);
+            List<float[][]> s = new ArrayList<>();
+            s.add(first(original.get(m), stripImages, images.size()));
+            strips.put(m, s);
+        }
+        for (String m : methods) {
+            double[][] self = compareAll(original.get(m), original.get(m), images.size());
+            for (int k = 0; k < MapComparison.METRICS.length; k++) {
+                cascadeScores.get(m)[k][0] = self[k];
+                independentScores.get(m)[k][0] = self[k];
+            }
+        }
+        for (int step = 1; step < steps; step++) {
+            List<Randomizer.Block> cumulative = blocks.subList(0, step);
+            cascadeLabels.add(cumulative.get(cumulative.size() - 1).name());
+            independentLabels.add(blocks.get(step - 1).name());
+            for (boolean isCascade : new boolean[] {true, false}) {
+                List<Randomizer.Block> randomized = isCascade ? cumulative : List.of(blocks.get(step - 1));
+                try (Network net = randomizer.withRandomized(randomized, manager)) {
+                    for (String m : methods) {
+                        Target t = position == Position.FROZEN
+                                ? Target.Fixed.repeat(target, choices.get(m), trained.spec(), 1) : target;
+                        Attribution a = Methods.create(m, net, options);
+                        float[] maps = BatchRunner.run(a, net, images, t, batchSize, null).maps();
+                        double[][] scores = compareAll(original.get(m), maps, images.size());
+                        for (int k = 0; k < MapComparison.METRICS.length; k++) {
+                            (isCascade ? cascadeScores : independentScores).get(m)[k][step] = scores[k];
+                        }
+                        if (isCascade) {
+                            strips.get(m).add(first(maps, stripImages, images.size()));
+                        }
+                    }
+                }
+            }
+        }
+        for (String m : methods) {
+            cascade.put(m, summarize(cascadeScores.get(m)));
+            independent.put(m, summarize(independentScores.get(m)));
+        }
+        trained.freeze(true);
+        return new Result(target, position, cascadeLabels, independentLabels, cascade, independent, strips,
+                Math.min(stripImages, images.size()), images.size());
+    }
+
+    private static float[][] first(float[] maps, int k, int n) {
+        int per = maps.length / n;
+        float[][] out = new float[Math.min(k, n)][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(maps, i * per, (i + 1) * per);
+        }
+        return out;
+    }
+
+    /** Per metric, per image. */
+    private static double[][] compareAll(float[] a, float[] b, int n) {
+        int per = a.length / n;
+        double[][] out = new double[MapComparison.METRICS.length][n];
+        for (int i = 0; i < n; i++) {
+            double[] s = MapComparison.compare(java.util.Arrays.copyOfRange(a, i * per, (i + 1) * per),
+                    java.util.Arrays.copyOfRange(b, i * per, (i + 1) * per), 3, 32, 32);
+            for (int k = 0; k < s.length; k++) {
+                out[k][i] = s[k];
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Series> summarize(double[][][] scores) {
+        Map<String, Series> out = new LinkedHashMap<>();
+        for (int k = 0; k < MapComparison.METRICS.length; k++) {
+            int steps = scores[k].length;
+            double[] mean = new double[steps];
+            double[] std = new double[steps];
+            for (int s = 0; s < steps; s++) {
+                double[] v = scores[k][s];
+                double sum = 0;
+                for (double x : v) {
+                    sum += x;
+                }
+                mean[s] = sum / v.length;
+                double var = 0;
+                for (double x : v) {
+                    var += (x - mean[s]) * (x - mean[s]);
+                }
+                std[s] = Math.sqrt(var / v.length);
+            }
+            out.put(MapComparison.METRICS[k], new Series(mean, std));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,324 @@
+package dev.gbp.report;
+
+import ai.djl.ndarray.NDManager;
+import dev.gbp.attr.AttributionResult;
+import dev.gbp.attr.BatchRunner;
+import dev.gbp.attr.Methods;
+import dev.gbp.attr.NeuronChoice;
+import dev.gbp.attr.ReceptiveField;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.eval.Faithfulness;
+import dev.gbp.eval.MapComparison;
+import dev.gbp.eval.Randomizer;
+import dev.gbp.eval.SanityCheck;
+import dev.gbp.model.Network;
+import dev.gbp.render.Normalization;
+import dev.gbp.render.Pictures;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code gbp report}: one self-contained page (with its image files) holding the seed gallery, the
+ * methods side by side, the controls, the sanity-check charts and the faithfulness table.
+ */
+public final class FullReport {
+    /** Methods of the comparison, sanity and faithfulness sections. */
+    public static final List<String> CLASS_METHODS = List.of("guided", "gradient", "deconvnet", "gradcam", "guided-gradcam",
+            "smoothgrad", "integrated-gradients", "input-x-gradient");
+    public static final List<String> NEURON_METHODS = List.of("guided", "gradient", "deconvnet", "gradcam", "smoothgrad",
+            "integrated-gradients", "input-x-gradient");
+
+    private final Network net;
+    private final NDManager manager;
+    private final String modelPath;
+    private final CifarImages images;
+    private final int[] indices;
+    private final String neuronLayer;
+    private final Methods.Options options;
+    private final Consumer<String> progress;
+
+    public FullReport(Network net, NDManager manager, String modelPath, CifarImages images, int[] indices, String neuronLayer,
+            Methods.Options options, Consumer<String> progress) {
+        this.net = net;
+        this.manager = manager;
+        this.modelPath = modelPath;
+        this.images = images;
+        this.indices = indices;
+        this.neuronLayer = neuronLayer;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public void write(Path dir) throws IOException {
+        long start = System.nanoTime();
+        Target neuron = Target.parse("max-neuron:" + neuronLayer, net.spec());
+        Target predicted = Target.predicted();
+        int n = images.size();
+        StringBuilder body = new StringBuilder();
+        body.append("<nav><a href=\"#seed\">seed gallery</a><a href=\"#methods\">methods side by side</a>")
+                .append("<a href=\"#controls\">controls</a><a href=\"#sanity\">sanity checks</a><a href=\"#faithfulness\">faithfulness</a></nav>");
+
+        progress.accept("seed gallery");
+        AttributionResult seedGuided = run("guided", net, neuron);
+        body.append(seedSection(dir, seedGuided));
+
+        progress.accept("methods side by side");
+        body.append(methodsSection(dir, predicted));
+
+        progress.accept("controls");
+        body.append(controlsSection(dir, seedGuided));
+
+        Methods.Options light = new Methods.Options(options.camLayer(), Math.min(options.samples(), 10), options.noise(),
+                Math.min(options.steps(), 16), options.baseline(), options.seed(), options.internalBatch());
+        progress.accept("sanity checks (class target)");
+        SanityCheck sanity = new SanityCheck(net, manager, options.seed(), 100);
+        SanityCheck.Result sc = sanity.run(images, predicted, CLASS_METHODS, light, SanityCheck.Position.FROZEN, 2);
+        progress.accept("sanity checks (neuron target)");
+        SanityCheck.Result sn = sanity.run(images, neuron, NEURON_METHODS, light, SanityCheck.Position.FROZEN, 2);
+        EvaluationPages.writeSanityJson(dir.resolve("sanity-class.json"), sc);
+        EvaluationPages.writeSanityJson(dir.resolve("sanity-neuron.json"), sn);
+        List<BufferedImage> thumbs = new ArrayList<>();
+        for (int i = 0; i < Math.min(2, n); i++) {
+            thumbs.add(Pictures.image(images, i, 2));
+        }
+        body.append("<h2 id=sanity>Sanity checks: model-parameter randomisation</h2>")
+                .append("<p class=note>Adebayo et al. (2018) randomise a trained network's weights block by block and ask whether the")
+                .append(" map changes. Guided backpropagation is known to barely change: it reconstructs the image rather than explaining")
+                .append(" the upper layers. SmoothGrad and integrated gradients here use ").append(light.samples()).append(" samples and ")
+                .append(light.steps()).append(" steps to keep the report fast.</p>");
+        body.append("<h3>Class target (predicted class), cascade from the logits</h3>")
+                .append(EvaluationPages.sanitySection(dir, "sanity-class", sc, thumbs));
+        body.append("<h3>Neuron target (").append(Html.esc(neuron.spec())).append(")</h3>")
+                .append(EvaluationPages.sanitySection(dir, "sanity-neuron", sn, thumbs));
+        body.append(sanityVerdict(sc));
+
+        progress.accept("faithfulness");
+        List<Faithfulness.Curve> fc = faithfulness(predicted, CLASS_METHODS, light);
+        List<Faithfulness.Curve> fn = faithfulness(neuron, NEURON_METHODS, light);
+        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted.spec(), n, 32, fc);
+        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron.spec(), n, 32, fn);
+        body.append("<h2 id=faithfulness>Faithfulness: deletion and insertion</h2><h3>Class target</h3>")
+                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-class", predicted.spec(), n, 32, fc))
+                .append("<h3>Neuron target</h3>")
+                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-neuron", neuron.spec(), n, 32, fn));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String header = String.format(Locale.ROOT, "model %s, first %d CIFAR-10 test images, computed in %.0f s. Maps are gradients"
+                + " with respect to the normalised input; every picture names its normalisation.", modelPath, n, seconds);
+        Files.writeString(dir.resolve("index.html"), EvaluationPages.page("gbp report: guided backpropagation and its controls",
+                header, body.toString()), StandardCharsets.UTF_8);
+    }
+
+    private AttributionResult run(String method, Network network, Target target) {
+        return BatchRunner.run(Methods.create(method, network, options), network, images, target, 100, null);
+    }
+
+    private String seedSection(Path dir, AttributionResult guided) throws IOException {
+        Files.createDirectories(dir.resolve("seed"));
+        StringBuilder b = new StringBuilder("<h2 id=seed>Seed experiment: the most active ").append(Html.esc(neuronLayer))
+                .append(" neuron</h2><p class=note><b>How to read it.</b> Each tile is an image (box: the neuron's receptive field)")
+                .append(" and the guided backpropagation of its most active neuron in ").append(Html.esc(neuronLayer))
+                .append(", every other neuron of the layer set to zero. Normalisation <b>color</b> (")
+                .append(Html.esc(Normalization.COLOR.description())).append(").</p>");
+        for (int k : DemoPage.SEED_ORDER) {
+            b.append("<h3>").append(Html.esc(net.spec().classes().get(k))).append("</h3><div class=grid>");
+            for (int i = 0; i < images.size(); i++) {
+                if (images.label(i) != k) {
+                    continue;
+                }
+                NeuronChoice c = guided.choice(i);
+                int[] box = ReceptiveField.of(net.spec(), c.layer(), c.y(), c.x());
+                BufferedImage tile = Pictures.row(List.of(
+                        Pictures.outline(Pictures.image(images, i, 3), box, 3, new Color(255, 215, 0)),
+                        Pictures.map(guided.map(i), 3, 32, 32, Normalization.COLOR, 3)), List.of("#" + indices[i], "guided"), List.of());
+                String file = String.format(Locale.ROOT, "seed/%04d.png", i);
+                Pictures.writePng(tile, dir.resolve(file));
+                b.append("<img src=\"").append(file).append("\" alt=\"image ").append(indices[i]).append("\">");
+            }
+            b.append("</div>");
+        }
+        return b.toString();
+    }
+
+    private String methodsSection(Path dir, Target target) throws IOException {
+        Files.createDirectories(dir.resolve("methods"));
+        List<Integer> picks = firstOfEachClass();
+        CifarImages chosen = images.select(picks.stream().mapToInt(Integer::intValue).toArray());
+        Map<String, AttributionResult> results = new LinkedHashMap<>();
+        for (String m : CLASS_METHODS) {
+            results.put(m, BatchRunner.run(Methods.create(m, net, options), net, chosen, target, 100, null));
+        }
+        StringBuilder b = new StringBuilder("<h2 id=methods>Methods side by side</h2><p class=note><b>How to read it.</b> One row")
+                .append(" per image (the first of each class), one column per method, all explaining the predicted class's logit;")
+                .append(" normalisation <b>gray</b> (").append(Html.esc(Normalization.GRAY.description()))
+                .append("). Sharp, image-like maps are not necessarily faithful ones: compare with the checks below.</p>");
+        for (int r = 0; r < picks.size(); r++) {
+            List<BufferedImage> tiles = new ArrayList<>();
+            List<String> captions = new ArrayList<>();
+            tiles.add(Pictures.image(chosen, r, 3));
+            captions.add("#" + indices[picks.get(r)]);
+            for (var e : results.entrySet()) {
+                tiles.add(Pictures.map(e.getValue().map(r), 3, 32, 32, Normalization.GRAY, 3));
+                captions.add(e.getKey().replace("integrated-gradients", "int. grad.").replace("input-x-gradient", "input x grad"));
+            }
+            AttributionResult any = results.values().iterator().next();
+            String line = chosen.classes().get(chosen.label(r)) + " -> predicted " + net.spec().classes().get(any.predicted(r))
+                    + String.format(Locale.ROOT, " (%.2f)", any.probability(r));
+            String file = String.format(Locale.ROOT, "methods/%02d.png", r);
+            Pictures.writePng(Pictures.row(tiles, captions, List.of(line)), dir.resolve(file));
+            b.append("<img src=\"").append(file).append("\" alt=\"methods for image ").append(indices[picks.get(r)]).append("\"><br>");
+        }
+        return b.toString();
+    }
+
+    private List<Integer> firstOfEachClass() {
+        List<Integer> picks = new ArrayList<>();
+        for (int k : DemoPage.SEED_ORDER) {
+            for (int i = 0; i < images.size(); i++) {
+                if (images.label(i) == k) {
+                    picks.add(i);
+                    break;
+                }
+            }
+        }
+        return picks;
+    }
+
+    /** Per image: trained vs random-weights maps, predicted vs runner-up class, and the three ReLU rules. */
+    private String controlsSection(Path dir, AttributionResult seedGuided) throws IOException {
+        Files.createDirectories(dir.resolve("controls"));
+        int n = images.size();
+        Randomizer randomizer = new Randomizer(net, manager, options.seed());
+        AttributionResult gbPred = run("guided", net, Target.predicted());
+        AttributionResult gradPred = run("gradient", net, Target.predicted());
+        int[] runnerUp = runnerUp(gbPred);
+        Target other = new Target.Fixed("runner-up class", net.size() - 1, runnerUp, true, false);
+        AttributionResult gbOther = run("guided", net, other);
+        AttributionResult gradOther = run("gradient", net, other);
+        AttributionResult gbRandom;
+        AttributionResult gradRandom;
+        try (Network random = randomizer.fullyRandom(manager)) {
+            Target fixedPred = new Target.Fixed("predicted class (of the trained network)", net.size() - 1, gbPred.predictedAll(),
+                    true, false);
+            gbRandom = BatchRunner.run(Methods.create("guided", random, options), random, images, fixedPred, 100, null);
+            gradRandom = BatchRunner.run(Methods.create("gradient", random, options), random, images, fixedPred, 100, null);
+        }
+        AttributionResult gradNeuron = run("gradient", net, seedGuided.target());
+        AttributionResult deconvNeuron = run("deconvnet", net, seedGuided.target());
+        double[] gbClass = new double[n];
+        double[] gradClass = new double[n];
+        double[] gbRand = new double[n];
+        double[] gradRand = new double[n];
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            gbClass[i] = MapComparison.compare(gbPred.map(i), gbOther.map(i), 3, 32, 32)[0];
+            gradClass[i] = MapComparison.compare(gradPred.map(i), gradOther.map(i), 3, 32, 32)[0];
+            gbRand[i] = MapComparison.compare(gbPred.map(i), gbRandom.map(i), 3, 32, 32)[0];
+            gradRand[i] = MapComparison.compare(gradPred.map(i), gradRandom.map(i), 3, 32, 32)[0];
+            Normalization g = Normalization.GRAY;
+            List<BufferedImage> tiles = List.of(Pictures.image(images, i, 2), Pictures.map(gbPred.map(i), 3, 32, 32, g, 2),
+                    Pictures.map(gbRandom.map(i), 3, 32, 32, g, 2), Pictures.map(gbOther.map(i), 3, 32, 32, g, 2),
+                    Pictures.map(gradPred.map(i), 3, 32, 32, g, 2), Pictures.map(gradRandom.map(i), 3, 32, 32, g, 2),
+                    Pictures.map(gradOther.map(i), 3, 32, 32, g, 2), Pictures.map(seedGuided.map(i), 3, 32, 32, Normalization.COLOR, 2),
+                    Pictures.map(gradNeuron.map(i), 3, 32, 32, Normalization.COLOR, 2),
+                    Pictures.map(deconvNeuron.map(i), 3, 32, 32, Normalization.COLOR, 2));
+            List<String> captions = List.of("#" + indices[i], "GB", "GB rnd w", "GB 2nd", "grad", "grad rnd w", "grad 2nd",
+                    "GB neur.", "grad neur.", "deconv n.");
+            String line = String.format(Locale.ROOT, "%s -> %s, 2nd %s | Spearman(|map|): GB pred/2nd %.2f, GB trained/random %.2f;"
+                    + " grad pred/2nd %.2f, grad trained/random %.2f", net.spec().classes().get(images.label(i)),
+                    net.spec().classes().get(gbPred.predicted(i)), net.spec().classes().get(runnerUp[i]), gbClass[i], gbRand[i],
+                    gradClass[i], gradRand[i]);
+            String file = String.format(Locale.ROOT, "controls/%04d.png", i);
+            Pictures.writePng(Pictures.row(tiles, captions, List.of(line)), dir.resolve(file));
+            rows.append("<img src=\"").append(file).append("\" loading=lazy alt=\"controls for image ").append(indices[i]).append("\"><br>");
+        }
+        StringBuilder b = new StringBuilder("<h2 id=controls>Controls</h2><p class=note><b>How to read it.</b> For every image:")
+                .append(" guided backprop (GB) and the gradient for the predicted class on the trained network, on the same architecture")
+                .append(" with random weights (\"rnd w\", seeded), and for the runner-up class (\"2nd\"); then the three ReLU rules for the")
+                .append(" seed experiment's neuron. A map that explains the decision should change when the weights are random and")
+                .append(" when the class changes; a high Spearman correlation means it did not.</p>");
+        b.append("<table><tr><th style=\"text-align:left\">Spearman rank correlation of |maps|, mean &plusmn; sd over ").append(n)
+                .append(" images</th><th>guided backprop</th><th>gradient</th></tr>");
+        b.append(String.format(Locale.ROOT, "<tr><td style=\"text-align:left\">predicted class vs runner-up class</td><td>%.3f &plusmn; %.3f</td><td>%.3f &plusmn; %.3f</td></tr>",
+                mean(gbClass), sd(gbClass), mean(gradClass), sd(gradClass)));
+        b.append(String.format(Locale.ROOT, "<tr><td style=\"text-align:left\">trained vs random weights</td><td>%.3f &plusmn; %.3f</td><td>%.3f &plusmn; %.3f</td></tr></table>",
+                mean(gbRand), sd(gbRand), mean(gradRand), sd(gradRand)));
+        b.append("<details><summary>Every image (").append(n).append(")</summary>").append(rows).append("</details>");
+        return b.toString();
+    }
+
+    private String sanityVerdict(SanityCheck.Result sc) {
+        double gb = last(sc, "guided");
+        double cam = sc.cascade().containsKey("gradcam") ? last(sc, "gradcam") : Double.NaN;
+        String verdict = gb > cam
+                ? "As the literature reports, guided backprop's map stays image-like after full randomisation (Spearman of |map| "
+                        + String.format(Locale.ROOT, "%.2f", gb) + ") while Grad-CAM's collapses ("
+                        + String.format(Locale.ROOT, "%.2f", cam) + ")."
+                : "Here guided backprop's map does not stay more similar than Grad-CAM's after full randomisation (Spearman of |map| "
+                        + String.format(Locale.ROOT, "%.2f vs %.2f", gb, cam) + "), unlike the literature: see the strips above.";
+        return "<p class=note><b>Verdict.</b> " + Html.esc(verdict) + "</p>";
+    }
+
+    private static double last(SanityCheck.Result r, String method) {
+        double[] m = r.cascade().get(method).get("spearman_abs").mean();
+        return m[m.length - 1];
+    }
+
+    private List<Faithfulness.Curve> faithfulness(Target target, List<String> methods, Methods.Options o) {
+        Faithfulness f = new Faithfulness(net, 32, 330);
+        List<Faithfulness.Curve> curves = new ArrayList<>();
+        AttributionResult first = null;
+        for (String m : methods) {
+            AttributionResult r = BatchRunner.run(Methods.create(m, net, o), net, images, target, 100, null);
+            first = first == null ? r : first;
+            curves.add(f.evaluate(m, images, r));
+        }
+        curves.add(f.random(images, first, o.seed()));
+        return curves;
+    }
+
+    private int[] runnerUp(AttributionResult r) {
+        // The second most probable class, from the logits of a forward pass.
+        dev.gbp.model.Classifier.Predictions p = dev.gbp.model.Classifier.predict(net, images, 100);
+        int k = net.spec().classes().size();
+        int[] out = new int[images.size()];
+        for (int i = 0; i < out.length; i++) {
+            int best = p.predicted(i);
+            int second = best == 0 ? 1 : 0;
+            for (int c = 0; c < k; c++) {
+                if (c != best && p.probability(i, c) > p.probability(i, second)) {
+                    second = c;
+                }
+            }
+            out[i] = second;
+        }
+        return out;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double sd(double[] v) {
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / v.length);
+    }
+}
