@@ -6,6 +6,7 @@ import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.BatchRunner;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.NeuronChoice;
+import dev.gbp.attr.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.model.Network;
@@ -81,8 +82,19 @@ public final class SanityCheck {
             s.add(first(original.get(m), stripImages, images.size()));
             strips.put(m, s);
         }
+        Map<String, int[][]> boxes = new LinkedHashMap<>();
         for (String m : methods) {
-            double[][] self = compareAll(original.get(m), original.get(m), images.size());
+            int[][] b = new int[images.size()][];
+            for (int i = 0; i < b.length; i++) {
+                NeuronChoice c = choices.get(m)[i];
+                // Neuron targets: Spearman inside the receptive field (see MapComparison).
+                b[i] = target.isNeuronTarget() && trained.spec().outputShape(c.layer()).length == 3
+                        ? ReceptiveField.of(trained.spec(), c.layer(), c.y(), c.x()) : null;
+            }
+            boxes.put(m, b);
+        }
+        for (String m : methods) {
+            double[][] self = compareAll(original.get(m), original.get(m), images.size(), boxes.get(m));
             for (int k = 0; k < MapComparison.METRICS.length; k++) {
                 cascadeScores.get(m)[k][0] = self[k];
                 independentScores.get(m)[k][0] = self[k];
@@ -100,7 +112,7 @@ public final class SanityCheck {
                                 ? Target.Fixed.repeat(target, choices.get(m), trained.spec(), 1) : target;
                         Attribution a = Methods.create(m, net, options);
                         float[] maps = BatchRunner.run(a, net, images, t, batchSize, null).maps();
-                        double[][] scores = compareAll(original.get(m), maps, images.size());
+                        double[][] scores = compareAll(original.get(m), maps, images.size(), comparedBoxes(boxes.get(m), position));
                         for (int k = 0; k < MapComparison.METRICS.length; k++) {
                             (isCascade ? cascadeScores : independentScores).get(m)[k][step] = scores[k];
                         }
@@ -129,13 +141,21 @@ public final class SanityCheck {
         return out;
     }
 
+    /**
+     * The boxes to compare inside: the trained network's receptive fields when the neuron is frozen;
+     * when it is re-chosen the map may move, so both maps are compared over the whole image.
+     */
+    private static int[][] comparedBoxes(int[][] boxes, Position position) {
+        return position == Position.FROZEN ? boxes : new int[boxes.length][];
+    }
+
     /** Per metric, per image. */
-    private static double[][] compareAll(float[] a, float[] b, int n) {
+    private static double[][] compareAll(float[] a, float[] b, int n, int[][] boxes) {
         int per = a.length / n;
         double[][] out = new double[MapComparison.METRICS.length][n];
         for (int i = 0; i < n; i++) {
             double[] s = MapComparison.compare(java.util.Arrays.copyOfRange(a, i * per, (i + 1) * per),
-                    java.util.Arrays.copyOfRange(b, i * per, (i + 1) * per), 3, 32, 32);
+                    java.util.Arrays.copyOfRange(b, i * per, (i + 1) * per), 3, 32, 32, boxes[i]);
             for (int k = 0; k < s.length; k++) {
                 out[k][i] = s[k];
             }

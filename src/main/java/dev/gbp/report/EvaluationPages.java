@@ -74,6 +74,9 @@ public final class EvaluationPages {
                 .append(" images, neuron position ").append(r.position().name().toLowerCase(Locale.ROOT)).append(". ")
                 .append(r.target().isNeuronTarget()
                         ? "Only the blocks at or below the target's layer are randomised: the layers above cannot change a neuron's map, so testing them would prove nothing."
+                                + (r.position() == SanityCheck.Position.FROZEN ? " Both Spearman correlations are taken inside the neuron's receptive"
+                                + " field: outside it every map of the neuron is exactly zero, and that shared empty surround would make any two maps"
+                                + " look alike. SSIM and HOG are computed on the whole image and are inflated by it." : "")
                         : "The cascade starts at the logits.")
                 .append("</p><div class=grid>");
         for (String mode : List.of("cascading", "independent")) {
