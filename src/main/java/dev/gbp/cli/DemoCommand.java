@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                 int[] top = top25(guided);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Files.writeString(d.resolve("index.html"),
-                        DemoPage.render(run, gradient, deconvnet, top, tiles, null, seconds), StandardCharsets.UTF_8);
+                        DemoPage.render(run, gradient, deconvnet, top, tiles, reportLink(), seconds), StandardCharsets.UTF_8);
                 Files.writeString(d.resolve(MARKER), "written by gbp demo; this folder is replaced by the next demo run\n");
                 dir.commit();
             }
@@ -109,7 +109,10 @@ final class DemoCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** Per image: the image with the receptive field, and the three maps, 3x upscaled. */
+    /**
+     * Per image: the image with the receptive field, the guided map, both zoomed on the receptive field
+     * (the map normalised on the crop), and the gradient and deconvnet maps, 3x upscaled.
+     */
     private static List<String[]> writeTiles(Path dir, ExplainRun run, AttributionResult gradient, AttributionResult deconvnet)
             throws java.io.IOException {
         Files.createDirectories(dir.resolve("tiles"));
@@ -120,12 +123,15 @@ final class DemoCommand implements Callable<Integer> {
             var c = guided.choice(i);
             int[] box = ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x());
             String stem = String.format(Locale.ROOT, "tiles/%04d-", i);
-            String[] files = {stem + "image.png", stem + "guided.png", stem + "gradient.png", stem + "deconvnet.png"};
+            String[] files = {stem + "image.png", stem + "guided.png", stem + "image-rf.png", stem + "guided-rf.png",
+                stem + "gradient.png", stem + "deconvnet.png"};
             Pictures.writePng(Pictures.outline(Pictures.image(run.images(), i, scale), box, scale, new Color(255, 215, 0)),
                     dir.resolve(files[0]));
             Pictures.writePng(Pictures.map(guided.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[1]));
-            Pictures.writePng(Pictures.map(gradient.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[2]));
-            Pictures.writePng(Pictures.map(deconvnet.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[3]));
+            Pictures.writePng(Pictures.zoom(Pictures.image(run.images(), i, 1), box, 96), dir.resolve(files[2]));
+            Pictures.writePng(Pictures.mapZoom(guided.map(i), 3, 32, 32, box, run.normalization(), 96), dir.resolve(files[3]));
+            Pictures.writePng(Pictures.map(gradient.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[4]));
+            Pictures.writePng(Pictures.map(deconvnet.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[5]));
             names.add(files);
         }
         return names;
@@ -141,6 +147,12 @@ final class DemoCommand implements Callable<Integer> {
             tiles.add(Pictures.row(List.of(img, map), List.of("#" + run.datasetIndex()[i] + " " + run.labelName(i)), List.of()));
         }
         return Pictures.grid(tiles, 10, 4);
+    }
+
+    /** The full report's page when it sits beside the demo (both default folders), else null. */
+    private String reportLink() {
+        Path parent = out.toAbsolutePath().getParent();
+        return parent != null && Files.isRegularFile(parent.resolve("gbp-report/index.html")) ? "../gbp-report/index.html" : null;
     }
 
     /** Positions of the 25 largest chosen activations, ties by position. */

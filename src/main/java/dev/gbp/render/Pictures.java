@@ -46,6 +46,37 @@ public final class Pictures {
         return out;
     }
 
+    /**
+     * The part of a picture inside {@code box} ({x0, y0, x1, y1} in unscaled pixels, inclusive) of a
+     * picture drawn at scale 1, enlarged by nearest neighbour to about {@code size} pixels.
+     */
+    public static BufferedImage zoom(BufferedImage unscaled, int[] box, int size) {
+        int bw = box[2] - box[0] + 1;
+        int bh = box[3] - box[1] + 1;
+        int scale = Math.max(1, size / Math.max(bw, bh));
+        BufferedImage out = new BufferedImage(bw * scale, bh * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < bh; y++) {
+            for (int x = 0; x < bw; x++) {
+                fill(out, x, y, scale, unscaled.getRGB(box[0] + x, box[1] + y));
+            }
+        }
+        return out;
+    }
+
+    /** A map cropped to {@code box} and normalised on the crop alone, enlarged to about {@code size} pixels. */
+    public static BufferedImage mapZoom(float[] map, int channels, int height, int width, int[] box, Normalization norm,
+            int size) {
+        int bw = box[2] - box[0] + 1;
+        int bh = box[3] - box[1] + 1;
+        float[] crop = new float[channels * bw * bh];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < bh; y++) {
+                System.arraycopy(map, (c * height + box[1] + y) * width + box[0], crop, (c * bh + y) * bw, bw);
+            }
+        }
+        return map(crop, channels, bh, bw, norm, Math.max(1, size / Math.max(bw, bh)));
+    }
+
     /** Outlines a box given in unscaled pixels ({x0, y0, x1, y1}, inclusive) on a picture upscaled by {@code scale}. */
     public static BufferedImage outline(BufferedImage picture, int[] box, int scale, Color color) {
         BufferedImage copy = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);

@@ -46,8 +46,13 @@ public final class DemoPage {
             b.append("<a href=\"").append(Html.esc(reportLink)).append("\">full report</a>");
         }
         b.append("</nav>");
-        b.append("<p class=note><b>How to read a card.</b> Left, the image with the chosen neuron's receptive field; then the guided")
-                .append(" backpropagation map, the plain gradient and the deconvnet map for the same neuron. Guided maps are sharp")
+        if (reportLink == null) {
+            b.append("<p class=muted>The full report (other methods, controls, sanity checks, faithfulness) is made by")
+                    .append(" <code>./gbp report</code>; when it sits beside this folder, this page links to it.</p>");
+        }
+        b.append("<p class=note><b>How to read a card.</b> Left, the image with the chosen neuron's receptive field (the box);")
+                .append(" the guided backpropagation map; both zoomed on the receptive field (\"field\", the map normalised on the")
+                .append(" crop alone), which is all the neuron can see; then the plain gradient and the deconvnet map for the same neuron. Guided maps are sharp")
                 .append(" because two masks stack up at every ReLU; the plain gradient is noisier, deconvnet ignores the forward")
                 .append(" mask. A sharp picture is not proof of what the network uses for its decision: guided backprop is known to")
                 .append(" be nearly blind to the class and to the upper layers' weights (Adebayo et al. 2018), which the full report")
@@ -82,9 +87,9 @@ public final class DemoPage {
         NeuronChoice c = r.choice(i);
         boolean right = run.images().label(i) == r.predicted(i);
         b.append("<div class=card><div class=tiles>");
-        String[] captions = {"image", "guided", "gradient", "deconvnet"};
+        String[] captions = {"image", "guided", "image, field", "guided, field", "gradient", "deconvnet"};
         for (int t = 0; t < tile.length; t++) {
-            b.append("<figure><img src=\"").append(tile[t]).append("\" width=96 height=96 alt=\"").append(captions[t])
+            b.append("<figure><img src=\"").append(tile[t]).append("\" height=96 alt=\"").append(captions[t])
                     .append("\"><figcaption>").append(captions[t]).append("</figcaption></figure>");
         }
         b.append("</div><div>#").append(run.datasetIndex()[i]).append(" ").append(Html.esc(run.labelName(i)))
