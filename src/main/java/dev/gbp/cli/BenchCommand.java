@@ -103,10 +103,14 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("runs", runs);
                 o.put("djl", Engine.getDjlVersion());
                 o.put("cores", Runtime.getRuntime().availableProcessors());
-                ObjectNode ips = o.putObject("images_per_second");
-                results.forEach((k, v) -> ips.put(k, n / median(v)));
-                ObjectNode ms = o.putObject("median_ms");
-                results.forEach((k, v) -> ms.put(k, median(v) * 1000));
+                ObjectNode measurements = o.putObject("measurements");
+                results.forEach((k, v) -> {
+                    ObjectNode m = measurements.putObject(k);
+                    m.put("images_per_second", n / median(v));
+                    m.put("median_ms", median(v) * 1000);
+                    m.put("min_ms", Arrays.stream(v).min().orElse(0) * 1000);
+                    m.put("max_ms", Arrays.stream(v).max().orElse(0) * 1000);
+                });
                 o.put("guided_over_full_autograd", guided / autograd);
                 spec.commandLine().getOut().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             } else {
