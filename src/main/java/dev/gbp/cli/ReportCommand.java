@@ -48,6 +48,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing output folder.")
     boolean force;
 
+    @Option(names = "--no-controls", description = "Leave out the per-image controls section.")
+    boolean noControls;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -61,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
         try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
             ModelInput.requireCifarShape(net.spec(), modelDir);
             FullReport report = new FullReport(net, root, modelDir.toString(), sel.images(), sel.indices(), layer,
-                    methodOptions.toOptions(), step -> {
+                    methodOptions.toOptions(), !noControls, step -> {
                         err.printf(Locale.ROOT, "gbp report: %s (%.0f s)%n", step, (System.nanoTime() - start) / 1e9);
                         err.flush();
                     });

@@ -46,10 +46,11 @@ public final class FullReport {
     private final int[] indices;
     private final String neuronLayer;
     private final Methods.Options options;
+    private final boolean controls;
     private final Consumer<String> progress;
 
     public FullReport(Network net, NDManager manager, String modelPath, CifarImages images, int[] indices, String neuronLayer,
-            Methods.Options options, Consumer<String> progress) {
+            Methods.Options options, boolean controls, Consumer<String> progress) {
         this.net = net;
         this.manager = manager;
         this.modelPath = modelPath;
@@ -57,6 +58,7 @@ public final class FullReport {
         this.indices = indices;
         this.neuronLayer = neuronLayer;
         this.options = options;
+        this.controls = controls;
         this.progress = progress;
     }
 
@@ -76,8 +78,10 @@ public final class FullReport {
         progress.accept("methods side by side");
         body.append(methodsSection(dir, predicted));
 
-        progress.accept("controls");
-        body.append(controlsSection(dir, seedGuided));
+        if (controls) {
+            progress.accept("controls");
+            body.append(controlsSection(dir, seedGuided));
+        }
 
         Methods.Options light = new Methods.Options(options.camLayer(), Math.min(options.samples(), 10), options.noise(),
                 Math.min(options.steps(), 16), options.baseline(), options.seed(), options.internalBatch());
