@@ -42,54 +42,34 @@ final class SanityCommand implements Callable<Integer> {
     @Mixin
     MethodOptions methodOptions;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle folder.")
-    Path model;
-
-    @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Test images (default: ${DEFAULT-VALUE}).")
-    int first;
-
-    @Option(names = "--target", required = true, paramLabel = "SPEC", description = "What to explain (as for explain).")
-    String target;
-
-    @Option(names = "--methods", required = true, split = ",", paramLabel = "a,b,...", description = "Methods to test.")
-    List<String> methods;
+    @Mixin
+    EvaluationOptions eval;
 
     @Option(names = "--position", defaultValue = "frozen",
             description = "Neuron position on randomised networks: frozen (the trained network's choice) or rechosen (default: ${DEFAULT-VALUE}).")
     String position;
 
-    @Option(names = "--batch-size", defaultValue = "100", description = "Images per batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (written atomically).")
-    Path out;
-
-    @Option(names = "--force", description = "Replace an existing output folder.")
-    boolean force;
-
     @Override
     public Integer call() throws Exception {
         SanityCheck.Position pos = parsePosition(position);
-        if (Files.exists(out) && !force) {
-            throw new UsageException(out + " already exists (use --force to replace it)");
-        }
-        Selected sel = Selected.load(data, null, "test", 0, first, spec.commandLine().getErr());
+        eval.check();
+        Selected sel = Selected.load(data, null, "test", 0, eval.first, spec.commandLine().getErr());
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(model, root)) {
-            ModelInput.requireCifarShape(net.spec(), model);
-            Target t = Target.parse(target, net.spec());
+        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(eval.model, root)) {
+            ModelInput.requireCifarShape(net.spec(), eval.model);
+            Target t = Target.parse(eval.target, net.spec());
             Methods.Options mo = methodOptions.toOptions();
-            checkMethods(methods, net, mo);
+            checkMethods(eval.methods, net, mo);
             long start = System.nanoTime();
-            SanityCheck.Result r = new SanityCheck(net, root, mo.seed(), batchSize).run(sel.images(), t, methods, mo, pos, 3);
-            try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
+            SanityCheck.Result r = new SanityCheck(net, root, mo.seed(), eval.batchSize).run(sel.images(), t, eval.methods, mo, pos, 3);
+            try (AtomicDirectory dir = AtomicDirectory.create(eval.out, eval.force)) {
                 EvaluationPages.writeSanityJson(dir.path().resolve("sanity.json"), r);
                 String body = EvaluationPages.sanitySection(dir.path(), "charts", r, thumbnails(sel.images(), 3));
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp sanity: " + t.spec(),
-                        "model " + model + ", methods " + String.join(", ", methods), body), StandardCharsets.UTF_8);
+                        "model " + eval.model + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();
             }
-            spec.commandLine().getOut().printf(Locale.ROOT, "sanity checks written to %s in %.1f s%n", out,
+            spec.commandLine().getOut().printf(Locale.ROOT, "sanity checks written to %s in %.1f s%n", eval.out,
                     (System.nanoTime() - start) / 1e9);
         }
         return Main.EXIT_OK;

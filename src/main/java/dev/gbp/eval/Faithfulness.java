@@ -10,6 +10,7 @@ import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.metrics.Curves;
 import dev.gbp.metrics.MapReduction;
+import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import java.util.Random;
 
@@ -98,7 +99,8 @@ public final class Faithfulness {
             delAuc[i] = Curves.auc(del[i]);
             insAuc[i] = Curves.auc(ins[i]);
         }
-        return new Curve(name, Curves.mean(del), Curves.mean(ins), mean(delAuc), mean(insAuc), std(delAuc), std(insAuc));
+        return new Curve(name, Curves.mean(del), Curves.mean(ins), Stats.mean(delAuc), Stats.mean(insAuc), Stats.std(delAuc),
+                Stats.std(insAuc));
     }
 
     /** The score of each row for one image's target. */
@@ -133,20 +135,22 @@ public final class Faithfulness {
         return out;
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
+    /**
+     * The curves of every method's maps for {@code target}, then of a random ranking (seeded), with
+     * {@code step} pixels per step.
+     */
+    public static java.util.List<Curve> compare(Network net, CifarImages images, Target target, java.util.List<String> methods,
+            dev.gbp.attr.Methods.Options options, int step, int batchSize) {
+        Faithfulness f = new Faithfulness(net, step, 330);
+        java.util.List<Curve> curves = new java.util.ArrayList<>();
+        AttributionResult first = null;
+        for (String m : methods) {
+            AttributionResult r = dev.gbp.attr.BatchRunner.run(dev.gbp.attr.Methods.create(m, net, options), net, images, target,
+                    batchSize, null);
+            first = first == null ? r : first;
+            curves.add(f.evaluate(m, images, r));
         }
-        return s / v.length;
-    }
-
-    private static double std(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / v.length);
+        curves.add(f.random(images, first, options.seed()));
+        return curves;
     }
 }

@@ -9,6 +9,7 @@ import dev.gbp.attr.NeuronChoice;
 import dev.gbp.attr.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
+import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -170,17 +171,8 @@ public final class SanityCheck {
             double[] mean = new double[steps];
             double[] std = new double[steps];
             for (int s = 0; s < steps; s++) {
-                double[] v = scores[k][s];
-                double sum = 0;
-                for (double x : v) {
-                    sum += x;
-                }
-                mean[s] = sum / v.length;
-                double var = 0;
-                for (double x : v) {
-                    var += (x - mean[s]) * (x - mean[s]);
-                }
-                std[s] = Math.sqrt(var / v.length);
+                mean[s] = Stats.mean(scores[k][s]);
+                std[s] = Stats.std(scores[k][s]);
             }
             out.put(MapComparison.METRICS[k], new Series(mean, std));
         }

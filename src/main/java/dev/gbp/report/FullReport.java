@@ -12,6 +12,7 @@ import dev.gbp.eval.Faithfulness;
 import dev.gbp.eval.MapComparison;
 import dev.gbp.eval.Randomizer;
 import dev.gbp.eval.SanityCheck;
+import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
@@ -254,9 +255,9 @@ public final class FullReport {
         b.append("<table><tr><th style=\"text-align:left\">Spearman rank correlation of |maps|, mean &plusmn; sd over ").append(n)
                 .append(" images</th><th>guided backprop</th><th>gradient</th></tr>");
         b.append(String.format(Locale.ROOT, "<tr><td style=\"text-align:left\">predicted class vs runner-up class</td><td>%.3f &plusmn; %.3f</td><td>%.3f &plusmn; %.3f</td></tr>",
-                mean(gbClass), sd(gbClass), mean(gradClass), sd(gradClass)));
+                Stats.mean(gbClass), Stats.std(gbClass), Stats.mean(gradClass), Stats.std(gradClass)));
         b.append(String.format(Locale.ROOT, "<tr><td style=\"text-align:left\">trained vs random weights</td><td>%.3f &plusmn; %.3f</td><td>%.3f &plusmn; %.3f</td></tr></table>",
-                mean(gbRand), sd(gbRand), mean(gradRand), sd(gradRand)));
+                Stats.mean(gbRand), Stats.std(gbRand), Stats.mean(gradRand), Stats.std(gradRand)));
         b.append("<details><summary>Every image (").append(n).append(")</summary>").append(rows).append("</details>");
         return b.toString();
     }
@@ -279,16 +280,7 @@ public final class FullReport {
     }
 
     private List<Faithfulness.Curve> faithfulness(Target target, List<String> methods, Methods.Options o) {
-        Faithfulness f = new Faithfulness(net, 32, 330);
-        List<Faithfulness.Curve> curves = new ArrayList<>();
-        AttributionResult first = null;
-        for (String m : methods) {
-            AttributionResult r = BatchRunner.run(Methods.create(m, net, o), net, images, target, 100, null);
-            first = first == null ? r : first;
-            curves.add(f.evaluate(m, images, r));
-        }
-        curves.add(f.random(images, first, o.seed()));
-        return curves;
+        return Faithfulness.compare(net, images, target, methods, o, 32, 100);
     }
 
     private int[] runnerUp(AttributionResult r) {
@@ -307,22 +299,5 @@ public final class FullReport {
             out[i] = second;
         }
         return out;
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
-    private static double sd(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / v.length);
     }
 }
