@@ -13,20 +13,23 @@ import dev.gbp.model.Network;
  * every other layer.
  *
  * <p>DJL has no backward hooks, so the forward pass runs each layer on a detached copy of its input
- * inside one gradient collector: every layer becomes its own small autograd graph. The backward walk
- * then seeds each graph with {@code sum(out * g)} to get that layer's input gradient (convolution,
- * BatchNorm, max-pool with PyTorch's first-maximum routing...), and replaces autograd at ReLU call
- * sites by the rule, computed from the stored ReLU input. Rules are keyed by layer position (the call
- * site), not by block instance.
+ * inside one gradient collector. The backward walk then takes, layer by layer, the exact
+ * vector-Jacobian product: in closed form where that is cheaper ({@link ClosedFormVjp}: stride-1
+ * convolutions, BatchNorm, linear, flatten, dropout), otherwise from the layer's own small autograd
+ * graph seeded with {@code sum(out * g)} (max-pool with PyTorch's first-maximum routing, pooling,
+ * strided convolutions). At ReLU call sites the rule replaces autograd, computed from the stored ReLU
+ * input. Rules are keyed by layer position (the call site), not by block instance.
  */
 public final class LayerwiseBackprop implements Attribution {
     private final Network net;
     private final ReluRule rule;
+    private final ClosedFormVjp closedForm;
 
     public LayerwiseBackprop(Network net, ReluRule rule) {
         this.net = net;
         this.rule = rule;
         net.freeze(true); // only the input path is differentiated; parameters never collect gradients
+        this.closedForm = new ClosedFormVjp(net);
     }
 
     public ReluRule rule() {
@@ -77,8 +80,8 @@ public final class LayerwiseBackprop implements Attribution {
                 if (relu && i >= downTo) {
                     onPath++;
                 }
-                if (!relu && i >= downTo) {
-                    x.setRequiresGradient(true);
+                if (!relu && i >= downTo && !closedForm.covers(i)) {
+                    x.setRequiresGradient(true); // this layer's backward step comes from its own autograd graph
                 }
                 ins[i] = x;
                 outs[i] = net.forwardLayer(i, x, false);
@@ -90,6 +93,8 @@ public final class LayerwiseBackprop implements Attribution {
                 if (Target.isRelu(spec, i)) {
                     g = rule.apply(g, ins[i]);
                     applied++;
+                } else if (closedForm.covers(i)) {
+                    g = closedForm.apply(i, g, ins[i]);
                 } else {
                     gc.backward(outs[i].mul(g).sum());
                     g = ins[i].getGradient();
