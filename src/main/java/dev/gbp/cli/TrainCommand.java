@@ -70,6 +70,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "Start from this bundle's weights (fine-tuning): its architecture and normalisation are kept.")
+    Path init;
+
     @Option(names = "--train-limit", paramLabel = "N",
             description = "Use only the first N training images (for quick trials).")
     Integer trainLimit;
@@ -84,7 +88,11 @@ final class TrainCommand implements Callable<Integer> {
         if (Files.exists(out) && !force) {
             throw new UsageException(out + " already exists (use --force to replace it)");
         }
-        ModelSpec architecture = arch == null ? DefaultArchitecture.cifar10() : ModelSpec.read(arch);
+        if (init != null && arch != null) {
+            throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
+        }
+        ModelSpec architecture = init != null ? ModelSpec.read(init.resolve(Network.MODEL_FILE))
+                : arch == null ? DefaultArchitecture.cifar10() : ModelSpec.read(arch);
         Path dataPath = data.resolve(err);
         if (!Files.isDirectory(dataPath)) {
             throw new UsageException("--data must be the CIFAR-10 folder for training (it needs the train and test files), got "
@@ -99,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
             train = train.slice(0, Math.min(trainLimit, train.size()));
         }
         options.startEngine();
-        float[][] stats = Augmenter.channelStats(train);
+        float[][] stats = init != null ? new float[][] {architecture.mean(), architecture.std()} : Augmenter.channelStats(train);
         ModelSpec specWithStats = architecture.withNormalization(stats[0], stats[1]);
         err.printf(Locale.ROOT, "gbp train: %d training and %d test images from %s; %d threads%n",
                 train.size(), test.size(), dataPath, TorchRuntime.threads());
@@ -111,6 +119,11 @@ final class TrainCommand implements Callable<Integer> {
         try (AtomicDirectory dir = AtomicDirectory.create(out, force);
                 NDManager root = NDManager.newBaseManager();
                 Network net = Network.create(specWithStats, root, seed)) {
+            if (init != null) {
+                try (Network start = Network.load(init, root)) {
+                    net.setWeights(start.weights(), init.toString());
+                }
+            }
             ProgressListener listener = new ProgressListener(config.epochs(), err);
             List<EpochStats> history = new Trainer(config, listener).train(net, train, test);
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -131,7 +144,11 @@ final class TrainCommand implements Callable<Integer> {
         ObjectNode root = json.createObjectNode();
         root.put("command", "gbp train --epochs " + config.epochs() + " --batch-size " + config.batchSize()
                 + " --lr " + config.lr() + " --weight-decay " + config.weightDecay() + " --seed " + config.seed()
-                + " --threads " + TorchRuntime.threads() + (trainLimit == null ? "" : " --train-limit " + trainLimit));
+                + " --threads " + TorchRuntime.threads() + (trainLimit == null ? "" : " --train-limit " + trainLimit)
+                + (init == null ? "" : " --init " + init));
+        if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
+            root.set("init", json.readTree(init.resolve("training.json").toFile()));
+        }
         root.put("finished", Instant.now().toString());
         ObjectNode hp = root.putObject("hyperparameters");
         hp.put("epochs", config.epochs());
