@@ -91,7 +91,7 @@ public final class LayerwiseBackprop implements Attribution {
             g = sel.seed;
             for (int i = seeded; i >= downTo; i--) {
                 if (Target.isRelu(spec, i)) {
-                    g = rule.apply(g, ins[i]);
+                    g = rule.applyGivenOutput(g, outs[i]);
                     applied++;
                 } else if (closedForm.covers(i)) {
                     g = closedForm.apply(i, g, ins[i]);
