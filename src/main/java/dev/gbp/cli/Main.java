@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gbp",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {"Shows what a convolutional network responds to: guided backpropagation and the gradient",
-            "methods it is compared with, on CIFAR-10 and on your own sequential CNNs.", ""},
+        description = {"Shows what a convolutional network responds to: guided backpropagation and the gradient "
+            + "methods it is compared with, on CIFAR-10 and on your own sequential CNNs.", ""},
         subcommands = {ExplainCommand.class, DemoCommand.class, ReportCommand.class, SanityCommand.class,
             FaithfulnessCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
             DataCommand.class, CommandLine.HelpCommand.class},
