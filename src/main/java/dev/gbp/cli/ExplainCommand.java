@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code gbp explain}: maps for a set of images, one target and one method. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Back-propagate a target to the input pixels with guided backpropagation, deconvnet, the",
-            "plain gradient or one of the methods compared with them, and write a PNG per image, maps.npy (N x 3 x 32 x 32 float32, the gradient with",
+            "plain gradient or one of the methods compared with them, and write a PNG per image,",
+            "maps.npy (N x 3 x 32 x 32 float32, the gradient with",
             "respect to the normalised input), index.json, index.csv and an index.html gallery.",
             "",
             "Targets: max-neuron:<layer> (the most active neuron of the layer, per image; every other neuron",

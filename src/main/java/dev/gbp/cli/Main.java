@@ -44,6 +44,8 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // The descriptions are laid out in lines of up to about 105 characters.
+        cli.setUsageHelpWidth(120);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
