@@ -23,9 +23,4 @@ public final class GuidedBackprop {
     public static LayerwiseBackprop gradient(Network net) {
         return new LayerwiseBackprop(net, ReluRule.GRADIENT);
     }
-
-    /** The method named {@code guided}, {@code deconvnet} or {@code gradient}. */
-    public static LayerwiseBackprop method(Network net, String name) {
-        return new LayerwiseBackprop(net, ReluRule.parse(name));
-    }
 }

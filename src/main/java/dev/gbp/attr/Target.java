@@ -4,7 +4,6 @@ import dev.gbp.model.LayerSpec;
 import dev.gbp.model.LayerType;
 import dev.gbp.model.ModelException;
 import dev.gbp.model.ModelSpec;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -262,10 +261,5 @@ public sealed interface Target {
             b.append(i == 0 ? "" : " x ").append(s[i]);
         }
         return b.toString();
-    }
-
-    /** Convenience for callers holding a list. */
-    static List<String> kinds() {
-        return List.of("max-neuron", "neuron", "channel-max", "class", "predicted");
     }
 }

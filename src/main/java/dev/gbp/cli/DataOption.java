@@ -5,7 +5,6 @@ import dev.gbp.data.CifarReader;
 import dev.gbp.data.DataLocator;
 import dev.gbp.data.Downloader;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -32,9 +31,5 @@ final class DataOption {
     /** The images of {@code split}; a single file is used whole whatever the split. */
     CifarImages read(PrintWriter err, CifarReader.Split split) {
         return CifarReader.read(resolve(err), split);
-    }
-
-    static boolean isFolder(Path p) {
-        return Files.isDirectory(p);
     }
 }

@@ -1,6 +1,5 @@
 package dev.gbp.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -30,9 +29,7 @@ final class EvaluationOptions {
 
     /** Checks what can be checked before any work starts. */
     void check() {
-        if (Files.exists(out) && !force) {
-            throw new UsageException(out + " already exists (use --force to replace it)");
-        }
+        UsageException.requireNewOrForced(out, force);
         if (batchSize < 1) {
             throw new UsageException("--batch-size must be at least 1, got " + batchSize);
         }

@@ -13,7 +13,6 @@ import dev.gbp.report.ActivationDump;
 import dev.gbp.report.ExplainRun;
 import dev.gbp.report.ExplainWriter;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -105,9 +104,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (scale < 1 || scale > 32) {
             throw new UsageException("--scale must be 1..32, got " + scale);
         }
-        if (Files.exists(out) && !force) {
-            throw new UsageException(out + " already exists (use --force to replace it)");
-        }
+        UsageException.requireNewOrForced(out, force);
         Selected sel = Selected.load(data, images, split, skip, first, err);
         CifarImages chosen = sel.images();
         options.startEngine();

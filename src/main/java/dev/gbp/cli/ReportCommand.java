@@ -5,7 +5,6 @@ import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
 import dev.gbp.report.FullReport;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -55,9 +54,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         Path modelDir = model != null ? model : ShippedModel.path();
-        if (Files.exists(out) && !force) {
-            throw new UsageException(out + " already exists (use --force to replace it)");
-        }
+        UsageException.requireNewOrForced(out, force);
         Selected sel = Selected.load(data, null, "test", 0, first, err);
         options.startEngine();
         long start = System.nanoTime();

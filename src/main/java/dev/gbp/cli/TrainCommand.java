@@ -85,9 +85,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed);
-        if (Files.exists(out) && !force) {
-            throw new UsageException(out + " already exists (use --force to replace it)");
-        }
+        UsageException.requireNewOrForced(out, force);
         if (init != null && arch != null) {
             throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
         }

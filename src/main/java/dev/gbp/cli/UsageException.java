@@ -7,4 +7,14 @@ public class UsageException extends RuntimeException {
     public UsageException(String message) {
         super(message);
     }
+
+    /**
+     * Fails before any work starts when the output folder exists and {@code --force} was not given
+     * ({@link dev.gbp.io.AtomicDirectory} checks again when it writes).
+     */
+    static void requireNewOrForced(java.nio.file.Path out, boolean force) {
+        if (java.nio.file.Files.exists(out) && !force) {
+            throw new UsageException(out + " already exists (use --force to replace it)");
+        }
+    }
 }

@@ -45,11 +45,6 @@ public final class CifarImages {
         return classes;
     }
 
-    /** The raw planar bytes of all images (not a copy: callers must not modify it). */
-    byte[] rawPixels() {
-        return pixels;
-    }
-
     /** Pixel value 0..255 of image {@code i}, channel {@code c}, row {@code y}, column {@code x}. */
     public int pixel(int i, int c, int y, int x) {
         return pixels[i * PIXELS + (c * SIDE + y) * SIDE + x] & 0xff;

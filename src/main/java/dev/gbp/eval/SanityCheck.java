@@ -128,7 +128,6 @@ public final class SanityCheck {
             cascade.put(m, summarize(cascadeScores.get(m)));
             independent.put(m, summarize(independentScores.get(m)));
         }
-        trained.freeze(true);
         return new Result(target, position, cascadeLabels, independentLabels, cascade, independent, strips,
                 Math.min(stripImages, images.size()), images.size());
     }

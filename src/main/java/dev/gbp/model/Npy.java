@@ -2,7 +2,6 @@ package dev.gbp.model;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -172,9 +171,5 @@ public final class Npy {
     /** Reads one {@code .npy} file. */
     public static NpyArray read(Path file) throws IOException {
         return parse(Files.readAllBytes(file), file.toString());
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }

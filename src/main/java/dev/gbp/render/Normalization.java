@@ -1,6 +1,6 @@
 package dev.gbp.render;
 
-import java.util.Arrays;
+import dev.gbp.metrics.MapReduction;
 import java.util.Locale;
 
 /**
@@ -74,7 +74,7 @@ public enum Normalization {
                     }
                 }
                 float min = min(s);
-                float top = percentile(s, 99);
+                float top = MapReduction.percentile(s, 99);
                 float range = top - min;
                 for (int k = 0; k < plane; k++) {
                     float v = range > 0 ? clamp((s[k] - min) / range) : 0f;
@@ -110,7 +110,7 @@ public enum Normalization {
                 for (int k = 0; k < plane; k++) {
                     abs[k] = Math.abs(s[k]);
                 }
-                float span = percentile(abs, 99);
+                float span = MapReduction.percentile(abs, 99);
                 for (int k = 0; k < plane; k++) {
                     float t = span > 0 ? Math.max(-1f, Math.min(1f, s[k] / span)) : 0f;
                     // white at 0, red (1, 0, 0) at +1, blue (0, 0, 1) at -1
@@ -123,16 +123,6 @@ public enum Normalization {
             default:
                 throw new IllegalStateException();
         }
-    }
-
-    /** The {@code p}-th percentile by linear interpolation between order statistics (numpy's default). */
-    static float percentile(float[] values, double p) {
-        float[] s = values.clone();
-        Arrays.sort(s);
-        double pos = p / 100.0 * (s.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(s.length - 1, lo + 1);
-        return (float) (s[lo] + (s[hi] - s[lo]) * (pos - lo));
     }
 
     private static float min(float[] a) {

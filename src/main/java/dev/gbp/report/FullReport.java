@@ -206,7 +206,7 @@ public final class FullReport {
         Randomizer randomizer = new Randomizer(net, manager, options.seed());
         AttributionResult gbPred = run("guided", net, Target.predicted());
         AttributionResult gradPred = run("gradient", net, Target.predicted());
-        int[] runnerUp = runnerUp(gbPred);
+        int[] runnerUp = runnerUp();
         Target other = new Target.Fixed("runner-up class", net.size() - 1, runnerUp, true, false);
         AttributionResult gbOther = run("guided", net, other);
         AttributionResult gradOther = run("gradient", net, other);
@@ -283,7 +283,7 @@ public final class FullReport {
         return Faithfulness.compare(net, images, target, methods, o, 32, 100);
     }
 
-    private int[] runnerUp(AttributionResult r) {
+    private int[] runnerUp() {
         // The second most probable class, from the logits of a forward pass.
         dev.gbp.model.Classifier.Predictions p = dev.gbp.model.Classifier.predict(net, images, 100);
         int k = net.spec().classes().size();
