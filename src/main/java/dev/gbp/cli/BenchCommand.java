@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure, in one run, images/s of guided backprop, of the layer-wise gradient, of DJL's full",
             "autograd gradient and of a forward pass alone, on a batch of 100 images with target",
-            "max-neuron:conv3_relu: the median of --runs timed runs after warm-up."})
+            "max-neuron:conv3_relu: the median of --runs timed runs after warm-up, the four taking turns in",
+            "each round."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -84,14 +84,16 @@ final class BenchCommand implements Callable<Integer> {
             }
             Target t = Target.parse(target, net.spec());
             NDArray x = net.preprocess(root, images, 0, images.size());
-            Map<String, double[]> results = new LinkedHashMap<>();
-            results.put("guided", time(() -> GuidedBackprop.of(net), x, t));
-            results.put("gradient_layerwise", time(() -> GuidedBackprop.gradient(net), x, t));
-            results.put("gradient_full_autograd", time(() -> new AutogradGradient(net), x, t));
-            results.put("forward", timeForward(net, x));
+            Map<String, Runnable> work = new LinkedHashMap<>();
+            work.put("guided", attribution(GuidedBackprop.of(net), x, t));
+            work.put("gradient_layerwise", attribution(GuidedBackprop.gradient(net), x, t));
+            work.put("gradient_full_autograd", attribution(new AutogradGradient(net), x, t));
+            work.put("forward", forward(net, x));
+            Map<String, double[]> results = measureInterleaved(work);
             int n = images.size();
             double guided = median(results.get("guided"));
             double autograd = median(results.get("gradient_full_autograd"));
+            double paired = pairedRatio(results.get("guided"), results.get("gradient_full_autograd"));
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
@@ -112,44 +114,64 @@ final class BenchCommand implements Callable<Integer> {
                     m.put("max_ms", Arrays.stream(v).max().orElse(0) * 1000);
                 });
                 o.put("guided_over_full_autograd", guided / autograd);
+                o.put("guided_over_full_autograd_paired", paired);
                 spec.commandLine().getOut().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             } else {
                 var out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%s, batch %d, %s, %d threads, median of %d runs after warm-up%n", modelDir, n, t.spec(),
+                out.printf(Locale.ROOT, "%s, batch %d, %s, %d threads, median of %d interleaved runs after warm-up%n", modelDir, n, t.spec(),
                         TorchRuntime.threads(), runs);
                 out.printf(Locale.ROOT, "images: %s%n", source);
                 out.printf(Locale.ROOT, "%-24s %10s %12s%n", "measurement", "ms/batch", "images/s");
                 results.forEach((k, v) -> out.printf(Locale.ROOT, "%-24s %10.1f %12.0f%n", k, median(v) * 1000, n / median(v)));
-                out.printf(Locale.ROOT, "guided / full-autograd gradient: %.2fx%n", guided / autograd);
+                out.printf(Locale.ROOT, "guided / full-autograd gradient: %.2fx (ratio of medians); %.2fx (median of per-round ratios)%n",
+                        guided / autograd, paired);
             }
         }
         return Main.EXIT_OK;
     }
 
-    private double[] time(Supplier<Attribution> method, NDArray x, Target t) {
-        Attribution a = method.get();
-        return measure(() -> a.attribute(x, t));
+    private static Runnable attribution(Attribution method, NDArray x, Target t) {
+        return () -> method.attribute(x, t);
     }
 
-    private double[] timeForward(Network net, NDArray x) {
-        return measure(() -> {
+    private static Runnable forward(Network net, NDArray x) {
+        return () -> {
             try (NDScope s = new NDScope()) {
                 net.forward(x, false).toFloatArray();
             }
-        });
+        };
     }
 
-    private double[] measure(Runnable work) {
-        for (int w = 0; w < 3; w++) {
-            work.run();
+    /**
+     * Seconds per run of each workload. After warm-up, the workloads take turns within each round, so a
+     * slow spell of the machine (these are shared virtual cores) falls on all of them alike and the ratios
+     * compare like with like.
+     */
+    private Map<String, double[]> measureInterleaved(Map<String, Runnable> work) {
+        for (Runnable w : work.values()) {
+            for (int i = 0; i < 3; i++) {
+                w.run();
+            }
         }
-        double[] seconds = new double[runs];
+        Map<String, double[]> seconds = new LinkedHashMap<>();
+        work.keySet().forEach(k -> seconds.put(k, new double[runs]));
         for (int r = 0; r < runs; r++) {
-            long t0 = System.nanoTime();
-            work.run();
-            seconds[r] = (System.nanoTime() - t0) / 1e9;
+            for (Map.Entry<String, Runnable> w : work.entrySet()) {
+                long t0 = System.nanoTime();
+                w.getValue().run();
+                seconds.get(w.getKey())[r] = (System.nanoTime() - t0) / 1e9;
+            }
         }
         return seconds;
+    }
+
+    /** The median over rounds of a / b, each round's two runs taken side by side. */
+    static double pairedRatio(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return median(r);
     }
 
     static double median(double[] v) {
