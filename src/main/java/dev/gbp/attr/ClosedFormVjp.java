@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.util.Pair;
 import dev.gbp.model.LayerSpec;
+import dev.gbp.model.LayerType;
 import dev.gbp.model.Network;
 
 /**
@@ -18,9 +19,15 @@ import dev.gbp.model.Network;
  * a linear layer is a matrix product; flatten is a reshape; dropout in inference mode is the identity.
  * Every other layer (max-pool with its first-maximum routing, average pooling, strided convolutions)
  * keeps its autograd graph. Built once per network; the arrays live as long as the network.
+ *
+ * <p>A convolution followed by BatchNorm also gets a kernel with the BatchNorm scale folded in, so that
+ * the walk takes both steps in one convolution instead of a convolution and a full-size product. Only
+ * the backward pass is folded: the forward pass runs the layers as the model defines them, so the
+ * chosen neurons are exactly the model's.
  */
 final class ClosedFormVjp {
     private final NDArray[] kernels;
+    private final NDArray[] foldedKernels;
     private final int[][] paddings;
     private final NDArray[] scales;
     private final NDArray[] weights;
@@ -30,6 +37,7 @@ final class ClosedFormVjp {
     ClosedFormVjp(Network net) {
         int n = net.size();
         kernels = new NDArray[n];
+        foldedKernels = new NDArray[n];
         paddings = new int[n][];
         scales = new NDArray[n];
         weights = new NDArray[n];
@@ -45,18 +53,21 @@ final class ClosedFormVjp {
                     int[] p = l.padding();
                     if (s[0] == 1 && s[1] == 1 && p[0] <= k[0] - 1 && p[1] <= k[1] - 1) {
                         NDArray w = param(net, i, "weight");
-                        kernels[i] = keep(w.transpose(1, 0, 2, 3).flip(2, 3).toDevice(w.getDevice(), true), m);
+                        kernels[i] = keep(flippedTransposed(w), m);
                         paddings[i] = new int[] {k[0] - 1 - p[0], k[1] - 1 - p[1]};
+                        if (i + 1 < n && net.spec().layer(i + 1).type() == LayerType.BATCHNORM2D) {
+                            NDArray scale = batchNormScale(net, i + 1);
+                            NDArray scaled = w.mul(scale.reshape(scale.getShape().get(0), 1, 1, 1));
+                            foldedKernels[i] = keep(flippedTransposed(scaled), m);
+                        }
                     }
                     break;
                 }
                 case BATCHNORM1D:
                 case BATCHNORM2D: {
-                    NDArray gamma = param(net, i, "gamma");
-                    NDArray var = param(net, i, "runningVar");
-                    NDArray scale = gamma.div(var.add((float) l.eps()).sqrt());
-                    long c = gamma.getShape().get(0);
-                    scales[i] = keep(l.type() == dev.gbp.model.LayerType.BATCHNORM2D ? scale.reshape(1, c, 1, 1)
+                    NDArray scale = batchNormScale(net, i);
+                    long c = scale.getShape().get(0);
+                    scales[i] = keep(l.type() == LayerType.BATCHNORM2D ? scale.reshape(1, c, 1, 1)
                             : scale.reshape(1, c), m);
                     break;
                 }
@@ -80,11 +91,23 @@ final class ClosedFormVjp {
         return kernels[i] != null || scales[i] != null || weights[i] != null || identity[i] || reshape[i];
     }
 
+    /** Whether layer {@code i} is BatchNorm whose scale is folded into the convolution at {@code i - 1}. */
+    boolean foldsIntoPrevious(int i) {
+        return i > 0 && foldedKernels[i - 1] != null;
+    }
+
+    /**
+     * The signal at the input of the convolution {@code conv}, given {@code g} at the output of the
+     * BatchNorm that follows it: both backward steps in one convolution.
+     */
+    NDArray applyConvAndBatchNorm(int conv, NDArray g) {
+        return transposedConv(g, foldedKernels[conv], paddings[conv]);
+    }
+
     /** The signal at layer {@code i}'s input, given {@code g} at its output and its input {@code x}. */
     NDArray apply(int i, NDArray g, NDArray x) {
         if (kernels[i] != null) {
-            return Conv2d.conv2d(g, kernels[i], null, new Shape(1, 1), new Shape(paddings[i][0], paddings[i][1]))
-                    .singletonOrThrow();
+            return transposedConv(g, kernels[i], paddings[i]);
         }
         if (scales[i] != null) {
             return g.mul(scales[i]);
@@ -96,6 +119,23 @@ final class ClosedFormVjp {
             return g.reshape(x.getShape());
         }
         return g; // dropout in inference mode
+    }
+
+    /** A stride-1 convolution's input gradient: the signal convolved with the flipped, transposed kernel. */
+    private static NDArray transposedConv(NDArray g, NDArray kernel, int[] padding) {
+        return Conv2d.conv2d(g, kernel, null, new Shape(1, 1), new Shape(padding[0], padding[1])).singletonOrThrow();
+    }
+
+    /** (out, in, kh, kw) to (in, out, kh, kw), each kh x kw plane turned by 180 degrees, contiguous. */
+    private static NDArray flippedTransposed(NDArray w) {
+        return w.transpose(1, 0, 2, 3).flip(2, 3).toDevice(w.getDevice(), true);
+    }
+
+    /** BatchNorm in inference mode multiplies channel c by gamma_c / sqrt(runningVar_c + eps). */
+    private static NDArray batchNormScale(Network net, int i) {
+        NDArray gamma = param(net, i, "gamma");
+        NDArray var = param(net, i, "runningVar");
+        return gamma.div(var.add((float) net.spec().layer(i).eps()).sqrt());
     }
 
     private static NDArray param(Network net, int layer, String name) {

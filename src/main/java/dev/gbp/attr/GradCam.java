@@ -81,7 +81,7 @@ public final class GradCam implements Attribution {
         long[] a;
         try (NDScope scope = new NDScope()) {
             pass = gradient.pass(input, target, l + 1);
-            float[] act = pass.outs[l].toFloatArray();
+            float[] act = pass.activationBelow.toFloatArray();
             float[] grad = pass.signal.toFloatArray();
             a = net.spec().outputShape(l);
             cam = heatMaps(act, grad, n, (int) a[0], (int) a[1], (int) a[2]);

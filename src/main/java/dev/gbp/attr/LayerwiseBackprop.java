@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.gbp.engine.SeededBackward;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 
@@ -89,38 +90,60 @@ public final class LayerwiseBackprop implements Attribution {
             }
             sel = Selection.resolve(net, target, seeded, outs[seeded], n);
             g = sel.seed;
+            // Each array is released as soon as the walk has used it: the engine then reuses that memory
+            // for the next one instead of faulting in fresh pages.
             for (int i = seeded; i >= downTo; i--) {
+                NDArray next;
                 if (Target.isRelu(spec, i)) {
-                    g = rule.applyGivenOutput(g, outs[i]);
+                    next = rule.applyConsuming(g, outs[i]);
                     applied++;
+                } else if (closedForm.foldsIntoPrevious(i) && i - 1 >= downTo) {
+                    // BatchNorm whose scale is folded into the convolution below: both steps at once.
+                    next = closedForm.applyConvAndBatchNorm(i - 1, g);
+                    release(outs[i], ins[i]);
+                    i--;
                 } else if (closedForm.covers(i)) {
-                    g = closedForm.apply(i, g, ins[i]);
+                    next = closedForm.apply(i, g, ins[i]);
                 } else {
-                    gc.backward(outs[i].mul(g).sum());
-                    g = ins[i].getGradient();
+                    SeededBackward.backward(gc, outs[i], g);
+                    next = ins[i].getGradient();
                 }
+                if (next != g) {
+                    g.close();
+                }
+                release(outs[i], ins[i]);
+                g = next;
             }
         }
         if (applied != onPath) {
             throw new IllegalStateException("the " + rule + " rule reached " + applied + " of the " + onPath
                     + " ReLU call sites on the path: the backward pass is broken");
         }
-        return new Pass(g, outs, sel, applied, onPath);
+        return new Pass(g, downTo > 0 ? outs[downTo - 1] : null, sel, applied, onPath);
+    }
+
+    /** Closes arrays the walk has finished with (an array the walk still returns is never among them). */
+    private static void release(NDArray... arrays) {
+        for (NDArray a : arrays) {
+            if (a != null && !a.isReleased()) {
+                a.close();
+            }
+        }
     }
 
     /** What one forward-and-backward pass left behind. */
     static final class Pass {
         /** The back-propagated signal at the input of the layer the walk stopped at. */
         final NDArray signal;
-        /** Each layer's output up to the seeded layer. */
-        final NDArray[] outs;
+        /** The output of the layer below the one the walk stopped at (null when it ran to the input). */
+        final NDArray activationBelow;
         final Selection selection;
         final int applied;
         final int onPath;
 
-        Pass(NDArray signal, NDArray[] outs, Selection selection, int applied, int onPath) {
+        Pass(NDArray signal, NDArray activationBelow, Selection selection, int applied, int onPath) {
             this.signal = signal;
-            this.outs = outs;
+            this.activationBelow = activationBelow;
             this.selection = selection;
             this.applied = applied;
             this.onPath = onPath;

@@ -43,18 +43,20 @@ public enum ReluRule {
     }
 
     /**
-     * The same rule given the ReLU's output {@code y = max(z, 0)} instead of its input: the mask
-     * {@code [z > 0]} is then {@code sign(y)} (y is never negative), one engine pass instead of a
-     * comparison and a type conversion. Used on the hot path of the layer-wise engine.
+     * The same rule given the ReLU's output {@code y = max(z, 0)} instead of its input, on the hot path of
+     * the layer-wise engine. The mask {@code [z > 0]} is then {@code sign(y)} (y is never negative),
+     * computed in place. Both arguments are consumed: {@code y} is overwritten with the mask and
+     * {@code dy} may be overwritten with the result, so the walk allocates at most one array here.
+     * Fresh arrays are costly: each one is new memory the engine must fault in.
      */
-    public NDArray applyGivenOutput(NDArray dy, NDArray y) {
+    NDArray applyConsuming(NDArray dy, NDArray y) {
         switch (this) {
             case GRADIENT:
-                return dy.mul(y.sign());
+                return dy.muli(y.signi());
             case DECONVNET:
                 return positivePart(dy);
             case GUIDED:
-                return positivePart(dy).mul(y.sign());
+                return positivePart(dy).muli(y.signi());
             default:
                 throw new IllegalStateException();
         }

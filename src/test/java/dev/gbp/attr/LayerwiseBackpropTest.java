@@ -121,6 +121,41 @@ class LayerwiseBackpropTest {
         }
     }
 
+    /**
+     * The walk may stop at any layer (Grad-CAM stops at its layer), including between a convolution and
+     * the BatchNorm folded into its backward step: the signal there is the gradient with respect to that
+     * layer's input, as DJL's autograd computes it from that layer up.
+     */
+    @Test
+    void stoppingAtAnyLayerGivesTheGradientWithRespectToThatLayersInput() {
+        ModelSpec spec = randomSpec(true);
+        try (Network net = Network.create(spec, root, 6)) {
+            randomizeRunningStats(net, 10);
+            NDArray x = root.create(TestFiles.randomFloats(3 * 3 * 16 * 16, 4), new Shape(3, 3, 16, 16));
+            Target target = Target.classLogit(2);
+            LayerwiseBackprop walk = GuidedBackprop.gradient(net);
+            for (int stop = 0; stop < net.size(); stop++) {
+                try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    float[] layerwise = walk.pass(x, target, stop).signal.toFloatArray();
+                    NDArray below = forwardTo(net, x, stop - 1).stopGradient();
+                    below.setRequiresGradient(true);
+                    try (ai.djl.training.GradientCollector gc =
+                            ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                        NDArray h = below;
+                        for (int i = stop; i < net.size(); i++) {
+                            h = net.forwardLayer(i, h, false);
+                        }
+                        gc.backward(h.get(":, 2").sum());
+                    }
+                    float[] autograd = below.getGradient().toFloatArray();
+                    assertTrue(relativeError(layerwise, autograd) <= 1e-5,
+                            "stopped at layer " + stop + ": relative error " + relativeError(layerwise, autograd));
+                    assertTrue(norm(autograd) > 0, "a non-trivial gradient at layer " + stop);
+                }
+            }
+        }
+    }
+
     @Test
     void mapsDoNotDependOnTheBatch() {
         try (Network net = Network.create(randomSpec(true), root, 3)) {
