@@ -77,6 +77,9 @@ public final class Main implements Runnable {
             FileAlreadyExistsException f = (FileAlreadyExistsException) ex;
             return f.getFile() + " " + (f.getReason() == null ? "already exists" : f.getReason());
         }
+        if (ex instanceof java.nio.file.FileSystemException) {
+            return dev.gbp.io.FileErrors.message((java.nio.file.FileSystemException) ex);
+        }
         String m = ex.getMessage();
         return m == null ? ex.getClass().getSimpleName() : m;
     }

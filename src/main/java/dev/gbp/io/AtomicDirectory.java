@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,8 +27,23 @@ public final class AtomicDirectory implements AutoCloseable {
         this.target = target.toAbsolutePath().normalize();
         this.replace = replace;
         Path parent = this.target.getParent();
-        Files.createDirectories(parent);
-        this.temp = Files.createTempDirectory(parent, "." + this.target.getFileName() + ".tmp-");
+        for (Path p = parent; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new FileSystemException(this.target.toString(), null,
+                            "cannot create the output folder (" + p + " is a file, not a folder)");
+                }
+                break;
+            }
+        }
+        try {
+            Files.createDirectories(parent);
+            this.temp = Files.createTempDirectory(parent, "." + this.target.getFileName() + ".tmp-");
+        } catch (IOException e) {
+            // Name the folder the user asked for, not the hidden temporary one.
+            throw new FileSystemException(this.target.toString(), null,
+                    "cannot create the output folder (" + FileErrors.reason(e) + ")");
+        }
         try {
             // createTempDirectory makes it private (rwx------); the output is an ordinary folder.
             Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));

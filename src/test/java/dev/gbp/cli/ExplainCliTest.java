@@ -136,6 +136,13 @@ class ExplainCliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--force"));
         assertEquals("mine", Files.readString(existing.resolve("keep.txt")));
+
+        Path underAFile = existing.resolve("keep.txt").resolve("maps");
+        r = CliTest.run("explain", "--model", model.toString(), "--data", data.toString(), "--first", "1", "--target",
+                "predicted", "--out", underAFile.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(underAFile.toString()) && r.err().contains("is a file, not a folder"), r.err());
+        assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
     }
 
     @Test
