@@ -1,9 +1,11 @@
 package dev.gbp.cli;
 
 import dev.gbp.data.DataException;
+import dev.gbp.io.FileErrors;
 import dev.gbp.model.ModelException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -77,8 +79,8 @@ public final class Main implements Runnable {
             FileAlreadyExistsException f = (FileAlreadyExistsException) ex;
             return f.getFile() + " " + (f.getReason() == null ? "already exists" : f.getReason());
         }
-        if (ex instanceof java.nio.file.FileSystemException) {
-            return dev.gbp.io.FileErrors.message((java.nio.file.FileSystemException) ex);
+        if (ex instanceof FileSystemException) {
+            return FileErrors.message((FileSystemException) ex);
         }
         String m = ex.getMessage();
         return m == null ? ex.getClass().getSimpleName() : m;

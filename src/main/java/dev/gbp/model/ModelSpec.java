@@ -1,10 +1,13 @@
 package dev.gbp.model;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.io.FileErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,9 +223,16 @@ public final class ModelSpec {
     public static ModelSpec read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            root = new ObjectMapper().readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            // Jackson's own message ends with a "[Source: ...]" line; say where in the file instead.
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new ModelException(file + " is not valid JSON" + where + ": " + e.getOriginalMessage(), e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ModelException(file + " is not UTF-8 text, so not a model description", e);
         } catch (IOException e) {
-            throw new ModelException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new ModelException(file + " cannot be read: " + FileErrors.reason(e), e);
         }
         try {
             return fromJson(root);

@@ -2,11 +2,15 @@ package dev.gbp.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelSpecTest {
     private static final String HEAD = "{\"format\":\"gbp-model/1\",\"input\":[3,8,8],\"classes\":[\"a\",\"b\"],"
@@ -42,6 +46,20 @@ class ModelSpecTest {
         ModelSpec back = ModelSpec.fromJson(s.toJson());
         assertEquals(s.toJson(), back.toJson());
         assertEquals("conv3_relu", s.layer(s.resolveLayer("conv3_relu")).name());
+    }
+
+    @Test
+    void brokenJsonNamesTheFileAndWhere(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("model.json");
+        Files.writeString(file, "{\n  \"format\": \"gbp-model/1\",\n  oops\n}");
+        String m = assertThrows(ModelException.class, () -> ModelSpec.read(file)).getMessage();
+        assertTrue(m.startsWith(file + " is not valid JSON (line 3, column"), m);
+        assertFalse(m.contains("[Source"), m);
+        String missing = assertThrows(ModelException.class, () -> ModelSpec.read(dir.resolve("none.json"))).getMessage();
+        assertTrue(missing.contains("no such file or folder"), missing);
+        Path binary = Files.write(dir.resolve("binary.json"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        String notText = assertThrows(ModelException.class, () -> ModelSpec.read(binary)).getMessage();
+        assertTrue(notText.contains("not UTF-8 text"), notText);
     }
 
     @Test
