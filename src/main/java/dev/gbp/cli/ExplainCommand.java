@@ -14,7 +14,6 @@ import dev.gbp.report.ExplainRun;
 import dev.gbp.report.ExplainWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -40,25 +39,13 @@ final class ExplainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataOption data;
+    ImageSource source;
 
     @Mixin
     Options options;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle folder.")
     Path model;
-
-    @Option(names = "--images", arity = "1..*", paramLabel = "FILE",
-            description = {"Explain these files instead of --data: CIFAR .bin files or PNG/JPEG pictures",
-                "(other sizes are resized to 32x32 by area averaging; grayscale is copied to RGB;",
-                "transparency is composited over white)."})
-    List<Path> images;
-
-    @Option(names = "--split", defaultValue = "test", description = "Split of a data folder: test or train (default: ${DEFAULT-VALUE}).")
-    String split;
-
-    @Option(names = "--skip", defaultValue = "0", paramLabel = "K", description = "Skip the first K images.")
-    int skip;
 
     @Option(names = "--first", paramLabel = "N", description = "Explain N images (after --skip). Default: all.")
     Integer first;
@@ -105,7 +92,7 @@ final class ExplainCommand implements Callable<Integer> {
             throw new UsageException("--scale must be 1..32, got " + scale);
         }
         UsageException.requireNewOrForced(out, force);
-        Selected sel = Selected.load(data, images, split, skip, first, err);
+        Selected sel = source.load(first, err);
         CifarImages chosen = sel.images();
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(model, root)) {

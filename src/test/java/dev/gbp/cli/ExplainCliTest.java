@@ -146,6 +146,20 @@ class ExplainCliTest {
     }
 
     @Test
+    void exploreRefusesABadOrBusyPortWithTheReason() throws Exception {
+        CliTest.Result r = CliTest.run("explore", "--model", model.toString(), "--data", data.toString(), "--port", "70000");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--port must be 0..65535"), r.err());
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            r = CliTest.run("explore", "--model", model.toString(), "--data", data.toString(), "--first", "3",
+                    "--port", Integer.toString(busy.getLocalPort()), "--threads", "1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + busy.getLocalPort()) && r.err().contains("--port"),
+                    r.err());
+        }
+    }
+
+    @Test
     void demoWritesTheClassSectionsContactSheetAndTopTwentyFive() throws Exception {
         Path out = tmp.resolve("demo");
         CliTest.Result r = CliTest.run("demo", "--model", model.toString(), "--data", data.toString(), "--first", "12",

@@ -1,0 +1,92 @@
+package dev.gbp.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.gbp.data.CifarImages;
+import dev.gbp.explore.Explorer;
+import dev.gbp.explore.ExplorerServer;
+import dev.gbp.model.Network;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gbp explore}: the interactive explorer, a local web page served until Ctrl-C. */
+@Command(name = "explore", mixinStandardHelpOptions = true,
+        description = {"Serve an interactive explorer on this machine: pick an image, a method and a target (any",
+            "layer, channel, neuron or class), see the map at once, click a channel or a feature-map position to",
+            "explain that neuron, and compare every method side by side. Open the printed address in a browser;",
+            "Ctrl-C stops it. The page needs no network."})
+final class ExploreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ImageSource source;
+
+    @Mixin
+    Options options;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped models/cifar10-cnn).")
+    Path model;
+
+    @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Images to offer (default: ${DEFAULT-VALUE}).")
+    int first;
+
+    @Mixin
+    MethodOptions methodOptions;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8765", description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int port;
+
+    /** Released to stop a running explorer (tests); otherwise it runs until the process ends. */
+    static volatile CountDownLatch stop;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--port must be 0..65535, got " + port);
+        }
+        Path modelDir = model != null ? model : ShippedModel.path();
+        Selected sel = source.load(first, err);
+        CifarImages chosen = sel.images();
+        options.startEngine();
+        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
+            ModelInput.requireCifarShape(net.spec(), modelDir);
+            Explorer explorer = new Explorer(net, chosen, sel.sources(), methodOptions.toOptions());
+            ExplorerServer server;
+            try {
+                server = ExplorerServer.start(explorer, host, port);
+            } catch (BindException e) {
+                throw new UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                        + "); choose another --port, or 0 for any free one");
+            }
+            try (server) {
+                CountDownLatch latch = new CountDownLatch(1);
+                stop = latch;
+                Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown));
+                spec.commandLine().getOut().printf("gbp explorer: %d image%s of %s on model %s%nopen %s (Ctrl-C stops it)%n",
+                        chosen.size(), chosen.size() == 1 ? "" : "s", describe(sel), modelDir, server.url());
+                spec.commandLine().getOut().flush();
+                latch.await();
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private static String describe(Selected sel) {
+        String first = sel.sources().get(0);
+        int hash = first.indexOf('#');
+        return hash > 0 ? first.substring(0, hash) : first;
+    }
+}

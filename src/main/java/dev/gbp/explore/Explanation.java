@@ -1,0 +1,20 @@
+package dev.gbp.explore;
+
+import java.util.List;
+
+/**
+ * One map and what its target resolved to.
+ *
+ * @param receptiveField {x0, y0, x1, y1}, inclusive, in input pixels
+ * @param mapPng the map, drawn with the request's normalisation, as a data URI
+ */
+public record Explanation(Request request, String method, String target, int layer, String layerName, boolean spatial,
+        int c, int y, int x, float activation, float gap, boolean zero, int[] receptiveField, int label, int predicted,
+        float probability, List<ClassScore> top, String mapPng, String normalization, double millis) {
+
+    /** What the page asks for. */
+    public record Request(int image, String method, String target, String normalize) {}
+
+    /** A class and its softmax probability. */
+    public record ClassScore(int index, String name, float probability) {}
+}

@@ -1,0 +1,224 @@
+package dev.gbp.explore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import dev.gbp.attr.Attribution;
+import dev.gbp.attr.AttributionResult;
+import dev.gbp.attr.Methods;
+import dev.gbp.attr.NeuronChoice;
+import dev.gbp.attr.ReceptiveField;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.model.Classifier;
+import dev.gbp.model.LayerSpec;
+import dev.gbp.model.ModelSpec;
+import dev.gbp.model.Network;
+import dev.gbp.render.Normalization;
+import dev.gbp.render.Pictures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * What the interactive explorer computes, apart from HTTP: one image, one method, one target at a time,
+ * plus a layer's activations to pick a neuron from. Every call is serialised (the engine allows one
+ * gradient collector per process) and recent answers are cached, so stepping back is instant.
+ */
+public final class Explorer {
+    /** Pixels on a side of the pictures the page shows. */
+    public static final int VIEW = 256;
+    /** The upscaling that shows a CIFAR image at {@link #VIEW} pixels. */
+    public static final int IMAGE_SCALE = VIEW / CifarImages.SIDE;
+    private static final int CACHE = 256;
+
+    private final Network net;
+    private final CifarImages images;
+    private final List<String> sources;
+    private final Methods.Options options;
+    private final Map<String, Attribution> methods = new HashMap<>();
+    private final Map<Explanation.Request, Explanation> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Explanation.Request, Explanation> eldest) {
+            return size() > CACHE;
+        }
+    };
+
+    /**
+     * @param sources a short name per image (file and record), shown beside it
+     */
+    public Explorer(Network net, CifarImages images, List<String> sources, Methods.Options options) {
+        if (images.size() == 0) {
+            throw new IllegalArgumentException("no images to explore");
+        }
+        this.net = net;
+        this.images = images;
+        this.sources = List.copyOf(sources);
+        this.options = options;
+    }
+
+    /** The model's layers and classes, the images, and the choices the page offers. */
+    public ModelInfo info() {
+        ModelSpec spec = net.spec();
+        List<ModelInfo.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < spec.layers().size(); i++) {
+            LayerSpec l = spec.layer(i);
+            layers.add(new ModelInfo.Layer(i, l.name(), l.type().toString().toLowerCase(java.util.Locale.ROOT),
+                    spec.outputShape(i)));
+        }
+        List<ModelInfo.Image> list = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            list.add(new ModelInfo.Image(i, sources.get(i), images.label(i)));
+        }
+        List<String> norms = new ArrayList<>();
+        for (Normalization n : Normalization.values()) {
+            norms.add(n.id());
+        }
+        return new ModelInfo(spec.input(), spec.classes(), layers, list, Methods.NAMES, norms);
+    }
+
+    /** Image {@code i} as a PNG, upscaled {@code scale} times (1..8) by nearest neighbour. */
+    public synchronized byte[] imagePng(int i, int scale) {
+        checkImage(i);
+        if (scale < 1 || scale > 8) {
+            throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+        }
+        return png(Pictures.image(images, i, scale));
+    }
+
+    /** The map of one method and target for one image, with what the target resolved to. */
+    public synchronized Explanation explain(Explanation.Request r) {
+        checkImage(r.image());
+        Explanation cached = cache.get(r);
+        if (cached != null) {
+            return cached;
+        }
+        Normalization norm = Normalization.parse(r.normalize());
+        Target target = Target.parse(r.target(), net.spec());
+        Attribution method = methods.computeIfAbsent(r.method(), name -> Methods.create(name, net, options));
+        long t0 = System.nanoTime();
+        AttributionResult result;
+        Classifier.Predictions predictions;
+        try (NDScope scope = new NDScope()) {
+            NDArray x = net.preprocess(net.manager(), images, r.image(), r.image() + 1);
+            result = method.attribute(x, target);
+            predictions = Classifier.predict(net, x);
+        }
+        double millis = (System.nanoTime() - t0) / 1e6;
+        ModelSpec spec = net.spec();
+        NeuronChoice choice = result.choice(0);
+        boolean spatial = spec.outputShape(choice.layer()).length == 3;
+        int[] field = ReceptiveField.of(spec, choice.layer(), choice.y(), choice.x());
+        int[] in = spec.input();
+        BufferedImage map = Pictures.map(result.map(0), in[0], in[1], in[2], norm, VIEW / in[2]);
+        List<Explanation.ClassScore> top = new ArrayList<>();
+        for (int c = 0; c < spec.classes().size(); c++) {
+            top.add(new Explanation.ClassScore(c, spec.classes().get(c), predictions.probability(0, c)));
+        }
+        top.sort((a, b) -> Float.compare(b.probability(), a.probability()));
+        int predicted = predictions.predicted(0);
+        Explanation e = new Explanation(r, result.method(), target.spec(), choice.layer(), spec.layer(choice.layer()).name(),
+                spatial, choice.c(), choice.y(), choice.x(), choice.activation(), choice.gap(), choice.isZero(), field,
+                images.label(r.image()), predicted, predictions.probability(0, predicted), top.subList(0, Math.min(5, top.size())),
+                "data:image/png;base64," + Base64.getEncoder().encodeToString(png(map)), norm.description(), millis);
+        cache.put(r, e);
+        return e;
+    }
+
+    /** Layer {@code layerRef}'s output for image {@code i}: each channel's maximum and where it is. */
+    public synchronized LayerActivations activations(int i, String layerRef) {
+        checkImage(i);
+        int layer = net.spec().resolveLayer(layerRef);
+        float[] out = layerOutput(i, layer);
+        long[] shape = net.spec().outputShape(layer);
+        int channels = (int) shape[0];
+        int plane = shape.length == 3 ? (int) (shape[1] * shape[2]) : 1;
+        int width = shape.length == 3 ? (int) shape[2] : 1;
+        List<LayerActivations.Channel> list = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            int best = c * plane;
+            for (int k = c * plane + 1; k < (c + 1) * plane; k++) {
+                if (out[k] > out[best]) {
+                    best = k;
+                }
+            }
+            int rem = best - c * plane;
+            list.add(new LayerActivations.Channel(c, out[best], rem / width, rem % width));
+        }
+        return new LayerActivations(i, layer, net.spec().layer(layer).name(), shape, list);
+    }
+
+    /**
+     * Channel {@code c} of layer {@code layerRef}'s output for image {@code i} as a grey PNG, black at
+     * 0 (or the channel's minimum when that is negative) and white at the channel's maximum.
+     */
+    public synchronized byte[] featureMapPng(int i, String layerRef, int c) {
+        checkImage(i);
+        int layer = net.spec().resolveLayer(layerRef);
+        long[] shape = net.spec().outputShape(layer);
+        if (shape.length != 3) {
+            throw new IllegalArgumentException("layer '" + net.spec().layer(layer).name() + "' has no feature maps (its output is flat)");
+        }
+        if (c < 0 || c >= shape[0]) {
+            throw new IllegalArgumentException("channel " + c + " is outside 0.." + (shape[0] - 1) + " of layer '"
+                    + net.spec().layer(layer).name() + "'");
+        }
+        int h = (int) shape[1];
+        int w = (int) shape[2];
+        float[] out = layerOutput(i, layer);
+        float lo = 0;
+        float hi = 0;
+        for (int k = c * h * w; k < (c + 1) * h * w; k++) {
+            lo = Math.min(lo, out[k]);
+            hi = Math.max(hi, out[k]);
+        }
+        int scale = Math.max(1, VIEW / Math.max(h, w));
+        BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float v = hi > lo ? (out[c * h * w + y * w + x] - lo) / (hi - lo) : 0f;
+                int g = Math.round(v * 255f);
+                int rgb = g << 16 | g << 8 | g;
+                for (int dy = 0; dy < scale; dy++) {
+                    for (int dx = 0; dx < scale; dx++) {
+                        img.setRGB(x * scale + dx, y * scale + dy, rgb);
+                    }
+                }
+            }
+        }
+        return png(img);
+    }
+
+    private float[] layerOutput(int i, int layer) {
+        try (NDScope scope = new NDScope()) {
+            NDArray h = net.preprocess(net.manager(), images, i, i + 1);
+            for (int k = 0; k <= layer; k++) {
+                h = net.forwardLayer(k, h, false);
+            }
+            return h.toFloatArray();
+        }
+    }
+
+    private void checkImage(int i) {
+        if (i < 0 || i >= images.size()) {
+            throw new IllegalArgumentException("image " + i + " is outside 0.." + (images.size() - 1));
+        }
+    }
+
+    private static byte[] png(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

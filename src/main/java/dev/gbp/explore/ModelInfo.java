@@ -1,0 +1,13 @@
+package dev.gbp.explore;
+
+import java.util.List;
+
+/** What the explorer page needs to build its controls; {@code input} is the model's (C, H, W). */
+public record ModelInfo(int[] input, List<String> classes, List<Layer> layers, List<Image> images, List<String> methods,
+        List<String> normalizations) {
+    /** A layer by index, with its name, type and output shape (C, H, W or K). */
+    public record Layer(int index, String name, String type, long[] shape) {}
+
+    /** An image by index, with where it came from and its label. */
+    public record Image(int index, String source, int label) {}
+}

@@ -1,0 +1,172 @@
+package dev.gbp.explore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gbp.TestFiles;
+import dev.gbp.attr.AttributionResult;
+import dev.gbp.attr.GuidedBackprop;
+import dev.gbp.attr.Methods;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.engine.TorchRuntime;
+import dev.gbp.model.DefaultArchitecture;
+import dev.gbp.model.Network;
+import dev.gbp.render.Normalization;
+import dev.gbp.render.Pictures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The explorer over real HTTP, on a randomly initialised default network and hand-made images. */
+class ExplorerServerTest {
+    static NDManager root;
+    static Network net;
+    static CifarImages images;
+    static ExplorerServer server;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        TorchRuntime.start(1);
+        root = NDManager.newBaseManager();
+        net = Network.create(DefaultArchitecture.cifar10(), root, 3);
+        byte[] records = TestFiles.records(6, 7);
+        byte[] pixels = new byte[6 * CifarImages.PIXELS];
+        int[] labels = new int[6];
+        for (int i = 0; i < 6; i++) {
+            labels[i] = records[i * CifarImages.RECORD_BYTES];
+            System.arraycopy(records, i * CifarImages.RECORD_BYTES + 1, pixels, i * CifarImages.PIXELS, CifarImages.PIXELS);
+        }
+        images = new CifarImages(pixels, labels, CifarImages.DEFAULT_CLASSES);
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sources.add("made.bin#" + i);
+        }
+        server = ExplorerServer.start(new Explorer(net, images, sources, Methods.Options.defaults()), "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        net.close();
+        root.close();
+    }
+
+    static HttpResponse<byte[]> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static JsonNode json(String path, int status) throws Exception {
+        HttpResponse<byte[]> r = get(path);
+        assertEquals(status, r.statusCode(), path + ": " + new String(r.body()));
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void explainAnswersTheLibrarysMapAndNeuron() throws Exception {
+        JsonNode e = json("/api/explain?i=4&method=guided&target=max-neuron%3Aconv3_relu&normalize=gray", 200);
+        AttributionResult expected;
+        try (NDScope scope = new NDScope()) {
+            NDArray x = net.preprocess(net.manager(), images, 4, 5);
+            expected = GuidedBackprop.of(net).attribute(x, Target.maxNeuron("conv3_relu"));
+        }
+        assertEquals(expected.choice(0).c(), e.get("c").asInt());
+        assertEquals(expected.choice(0).y(), e.get("y").asInt());
+        assertEquals(expected.choice(0).x(), e.get("x").asInt());
+        assertEquals(expected.choice(0).activation(), (float) e.get("activation").asDouble(), 1e-6);
+        assertEquals(images.label(4), e.get("label").asInt());
+
+        String uri = e.get("mapPng").asText();
+        assertTrue(uri.startsWith("data:image/png;base64,"));
+        BufferedImage served = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(uri.substring(22))));
+        BufferedImage drawn = Pictures.map(expected.map(0), 3, 32, 32, Normalization.GRAY, Explorer.VIEW / 32);
+        assertEquals(Explorer.VIEW, served.getWidth());
+        assertArrayEquals(drawn.getRGB(0, 0, 256, 256, null, 0, 256), served.getRGB(0, 0, 256, 256, null, 0, 256),
+                "the served map is the library's map, drawn the same way");
+        assertEquals(5, e.get("top").size());
+    }
+
+    @Test
+    void activationsGiveEachChannelsMaximumAndItsFirstPosition() throws Exception {
+        JsonNode a = json("/api/activations?i=2&layer=conv3_relu", 200);
+        float[] out;
+        try (NDScope scope = new NDScope()) {
+            NDArray h = net.preprocess(net.manager(), images, 2, 3);
+            for (int k = 0; k <= net.spec().resolveLayer("conv3_relu"); k++) {
+                h = net.forwardLayer(k, h, false);
+            }
+            out = h.toFloatArray();
+        }
+        assertEquals(64, a.get("channels").size());
+        for (JsonNode ch : a.get("channels")) {
+            int c = ch.get("c").asInt();
+            float max = Float.NEGATIVE_INFINITY;
+            int at = -1;
+            for (int k = 0; k < 256; k++) {
+                if (out[c * 256 + k] > max) {
+                    max = out[c * 256 + k];
+                    at = k;
+                }
+            }
+            assertEquals(max, (float) ch.get("max").asDouble(), 1e-6);
+            assertEquals(at / 16, ch.get("y").asInt());
+            assertEquals(at % 16, ch.get("x").asInt());
+        }
+    }
+
+    @Test
+    void picturesAndThePageAreServed() throws Exception {
+        HttpResponse<byte[]> img = get("/api/image?i=0&scale=2");
+        assertEquals(200, img.statusCode());
+        assertEquals(64, ImageIO.read(new ByteArrayInputStream(img.body())).getWidth());
+        HttpResponse<byte[]> fm = get("/api/featuremap?i=0&layer=conv3_relu&c=5");
+        assertEquals(200, fm.statusCode());
+        assertEquals(256, ImageIO.read(new ByteArrayInputStream(fm.body())).getWidth());
+        HttpResponse<byte[]> page = get("/");
+        assertEquals(200, page.statusCode());
+        String html = new String(page.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(html.contains("gbp explorer"));
+        assertFalse(html.contains("http://") || html.contains("https://"), "the page loads nothing from the network");
+        JsonNode info = json("/api/info", 200);
+        assertEquals(net.size(), info.get("layers").size());
+        assertEquals(6, info.get("images").size());
+    }
+
+    @Test
+    void badRequestsAreAnsweredWithTheReason() throws Exception {
+        assertTrue(json("/api/explain?i=0&target=max-neuron:conv33", 400).get("error").asText().contains("conv33"));
+        assertTrue(json("/api/explain?i=6&target=predicted", 400).get("error").asText().contains("image 6 is outside 0..5"));
+        assertTrue(json("/api/explain?i=0", 400).get("error").asText().contains("'target' is missing"));
+        assertTrue(json("/api/explain?i=zero&target=predicted", 400).get("error").asText().contains("whole number"));
+        assertTrue(json("/api/explain?i=0&target=predicted&method=lrp", 400).get("error").asText().contains("lrp"));
+        assertTrue(json("/api/featuremap?i=0&layer=fc&c=0", 400).get("error").asText().contains("flat"));
+        assertTrue(json("/api/featuremap?i=0&layer=conv1&c=99", 400).get("error").asText().contains("channel 99"));
+        assertEquals(404, get("/api/nothing").statusCode());
+        HttpResponse<byte[]> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/info"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(405, post.statusCode());
+        // The server still answers after all that.
+        assertEquals(200, get("/api/info").statusCode());
+    }
+}
