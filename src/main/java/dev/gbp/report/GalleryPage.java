@@ -21,7 +21,7 @@ final class GalleryPage {
         for (int i = 0; i < r.size(); i++) {
             boolean known = run.images().label(i) >= 0;
             boolean right = known && run.images().label(i) == r.predicted(i);
-            b.append("<div class=card><img src=\"").append(run.pictureFile(i)).append("\" alt=\"image ").append(i)
+            b.append("<div class=card><img loading=lazy src=\"").append(run.pictureFile(i)).append("\" alt=\"image ").append(i)
                     .append("\"><div>").append(Html.esc(run.sources().get(i))).append(" &middot; ")
                     .append(Html.esc(run.labelName(i))).append(" &rarr; <span class=").append(known ? (right ? "ok" : "bad") : "muted")
                     .append(">").append(Html.esc(run.predictedName(i)))
