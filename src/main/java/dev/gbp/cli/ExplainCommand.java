@@ -109,7 +109,9 @@ final class ExplainCommand implements Callable<Integer> {
             }
             ExplainRun run = new ExplainRun(model.toString(), net.spec(), chosen, sel.sources(), sel.indices(), result, norm, scale);
             try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
-                ExplainWriter.write(dir.path(), run, true);
+                try (ProgressBar bar = chosen.size() > batchSize ? ProgressBars.create("pictures", chosen.size(), "img") : null) {
+                    ExplainWriter.write(dir.path(), run, true, bar == null ? null : () -> bar.step());
+                }
                 if (dumpActivations) {
                     ActivationDump.write(dir.path().resolve("activations.npz"), net, chosen, batchSize);
                 }
