@@ -16,10 +16,11 @@ import dev.gbp.model.Network;
  * <p>DJL has no backward hooks, so the forward pass runs each layer on a detached copy of its input
  * inside one gradient collector. The backward walk then takes, layer by layer, the exact
  * vector-Jacobian product: in closed form where that is cheaper ({@link ClosedFormVjp}: stride-1
- * convolutions, BatchNorm, linear, flatten, dropout), otherwise from the layer's own small autograd
- * graph seeded with {@code sum(out * g)} (max-pool with PyTorch's first-maximum routing, pooling,
- * strided convolutions). At ReLU call sites the rule replaces autograd, computed from the stored ReLU
- * input. Rules are keyed by layer position (the call site), not by block instance.
+ * convolutions, with a following BatchNorm folded in, BatchNorm, linear, flatten, dropout), otherwise
+ * from the layer's own small autograd graph seeded with {@code g} (max-pool with PyTorch's
+ * first-maximum routing, pooling, strided convolutions). At ReLU call sites the rule replaces
+ * autograd, computed from the stored ReLU output. Rules are keyed by layer position (the call site),
+ * not by block instance.
  */
 public final class LayerwiseBackprop implements Attribution {
     private final Network net;
