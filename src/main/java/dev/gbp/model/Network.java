@@ -187,7 +187,8 @@ public final class Network implements AutoCloseable {
 
     /**
      * Replaces every parameter with the arrays of {@code weights}. Each array the network expects must
-     * be there, float32 and of the right shape, and no array may be left over.
+     * be there, float32 and of the right shape, and no array may be left over (but a BatchNorm's
+     * {@code num_batches_tracked}, which PyTorch exports and inference ignores).
      */
     public void setWeights(Map<String, NpyArray> weights, String source) {
         TreeSet<String> unused = new TreeSet<>(weights.keySet());
@@ -211,6 +212,13 @@ public final class Network implements AutoCloseable {
                 }
                 p.getValue().getArray().set(a.data());
                 unused.remove(key);
+            }
+        }
+        // PyTorch's state_dict also holds each BatchNorm's update counter, which inference never reads.
+        for (int i = 0; i < layers.size(); i++) {
+            LayerType t = spec.layer(i).type();
+            if (t == LayerType.BATCHNORM1D || t == LayerType.BATCHNORM2D) {
+                unused.remove(spec.layer(i).name() + ".num_batches_tracked");
             }
         }
         if (!unused.isEmpty()) {

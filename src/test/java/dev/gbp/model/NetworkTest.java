@@ -196,6 +196,29 @@ class NetworkTest {
     }
 
     @Test
+    void batchNormUpdateCountersOfAPyTorchStateDictAreIgnored() throws Exception {
+        ModelSpec spec = new ModelSpec(new int[] {1, 3, 3}, List.of("a", "b"), new float[] {0}, new float[] {1},
+                List.of(LayerSpec.conv2d("c", 1, 2, 2, 1, 0, false), LayerSpec.batchNorm2d("bn", 2), LayerSpec.relu("r"),
+                        LayerSpec.flatten(), LayerSpec.linear("fc", 8, 2, true)));
+        try (Network net = Network.create(spec, root, 1)) {
+            Map<String, NpyArray> exported = new HashMap<>(net.weights());
+            // As torch.save(model.state_dict()) then numpy: an int64 scalar per BatchNorm.
+            byte[] counter = Npy.toBytes(new NpyArray(new long[0], new float[] {0}));
+            String header = new String(counter, java.nio.charset.StandardCharsets.ISO_8859_1).replace("'<f4'", "'<i8'");
+            byte[] int64 = java.util.Arrays.copyOf(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                    counter.length + 4);
+            NpyArray parsed = Npy.parse(int64, "bn.num_batches_tracked.npy");
+            assertEquals("<i8", parsed.dtype());
+            exported.put("bn.num_batches_tracked", parsed);
+            net.setWeights(exported, "state_dict.npz");
+
+            exported.put("c.num_batches_tracked", parsed);
+            String m = assertThrows(ModelException.class, () -> net.setWeights(exported, "state_dict.npz")).getMessage();
+            assertTrue(m.contains("not used") && m.contains("c.num_batches_tracked"), m);
+        }
+    }
+
+    @Test
     void missingBundleFilesAreNamed() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
         assertTrue(assertThrows(ModelException.class, () -> Network.load(dir, root)).getMessage().contains("model.json"));
