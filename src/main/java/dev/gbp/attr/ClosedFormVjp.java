@@ -26,6 +26,8 @@ import dev.gbp.model.Network;
  * chosen neurons are exactly the model's.
  */
 final class ClosedFormVjp {
+    private final Network net;
+    private final boolean[] transposable;
     private final NDArray[] kernels;
     private final NDArray[] foldedKernels;
     private final int[][] paddings;
@@ -36,6 +38,8 @@ final class ClosedFormVjp {
 
     ClosedFormVjp(Network net) {
         int n = net.size();
+        this.net = net;
+        transposable = new boolean[n];
         kernels = new NDArray[n];
         foldedKernels = new NDArray[n];
         paddings = new int[n][];
@@ -44,6 +48,15 @@ final class ClosedFormVjp {
         identity = new boolean[n];
         reshape = new boolean[n];
         NDManager m = net.manager();
+        // The intermediates (transposed and flipped copies, scales) close with this scope; keep() takes the
+        // arrays the walk uses out of it. Without it every construction left them on the network's manager.
+        try (NDScope scope = new NDScope()) {
+            build(net, m);
+        }
+    }
+
+    private void build(Network net, NDManager m) {
+        int n = net.size();
         for (int i = 0; i < n; i++) {
             LayerSpec l = net.spec().layer(i);
             switch (l.type()) {
@@ -53,12 +66,16 @@ final class ClosedFormVjp {
                     int[] p = l.padding();
                     if (s[0] == 1 && s[1] == 1 && p[0] <= k[0] - 1 && p[1] <= k[1] - 1) {
                         NDArray w = param(net, i, "weight");
-                        kernels[i] = keep(flippedTransposed(w), m);
+                        transposable[i] = true;
                         paddings[i] = new int[] {k[0] - 1 - p[0], k[1] - 1 - p[1]};
                         if (i + 1 < n && net.spec().layer(i + 1).type() == LayerType.BATCHNORM2D) {
                             NDArray scale = batchNormScale(net, i + 1);
                             NDArray scaled = w.mul(scale.reshape(scale.getShape().get(0), 1, 1, 1));
                             foldedKernels[i] = keep(flippedTransposed(scaled), m);
+                            // The plain kernel is then only needed when a walk starts between the two
+                            // (a target on the convolution's own output): made on first use.
+                        } else {
+                            kernels[i] = keep(flippedTransposed(w), m);
                         }
                     }
                     break;
@@ -88,7 +105,7 @@ final class ClosedFormVjp {
 
     /** Whether layer {@code i}'s backward step is computed here rather than by autograd. */
     boolean covers(int i) {
-        return kernels[i] != null || scales[i] != null || weights[i] != null || identity[i] || reshape[i];
+        return transposable[i] || scales[i] != null || weights[i] != null || identity[i] || reshape[i];
     }
 
     /** Whether layer {@code i} is BatchNorm whose scale is folded into the convolution at {@code i - 1}. */
@@ -106,7 +123,12 @@ final class ClosedFormVjp {
 
     /** The signal at layer {@code i}'s input, given {@code g} at its output and its input {@code x}. */
     NDArray apply(int i, NDArray g, NDArray x) {
-        if (kernels[i] != null) {
+        if (transposable[i]) {
+            if (kernels[i] == null) {
+                try (NDScope scope = new NDScope()) {
+                    kernels[i] = keep(flippedTransposed(param(net, i, "weight")), net.manager());
+                }
+            }
             return transposedConv(g, kernels[i], paddings[i]);
         }
         if (scales[i] != null) {

@@ -109,7 +109,9 @@ class LayerwiseBackpropTest {
             try (Network net = Network.create(spec, root, 5)) {
                 randomizeRunningStats(net, 9);
                 NDArray x = root.create(TestFiles.randomFloats(4 * 3 * 16 * 16, 2), new Shape(4, 3, 16, 16));
+                // neuron:c1 starts the walk between a convolution and its BatchNorm (no folding there).
                 for (Target t : List.of(Target.maxNeuron("r3"), Target.channelMax("r2", 3), Target.neuron("c3", 2, 1, 3),
+                        Target.neuron("c1", 4, 5, 6),
                         Target.classLogit(1), Target.predicted())) {
                     float[] layerwise = GuidedBackprop.gradient(net).attribute(x, t).maps();
                     float[] autograd = new AutogradGradient(net).attribute(x, t).maps();
