@@ -48,9 +48,6 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8765", description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
-    /** Released to stop a running explorer (tests); otherwise it runs until the process ends. */
-    static volatile CountDownLatch stop;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -72,8 +69,8 @@ final class ExploreCommand implements Callable<Integer> {
                         + "); choose another --port, or 0 for any free one");
             }
             try (server) {
+                // Serves until the process is stopped (Ctrl-C); the hook lets the server and engine close first.
                 CountDownLatch latch = new CountDownLatch(1);
-                stop = latch;
                 Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown));
                 spec.commandLine().getOut().printf("gbp explorer: %d image%s of %s on model %s%nopen %s (Ctrl-C stops it)%n",
                         chosen.size(), chosen.size() == 1 ? "" : "s", describe(sel), modelDir, server.url());
