@@ -69,7 +69,7 @@ final class ExploreCommand implements Callable<Integer> {
                         + "); choose another --port, or 0 for any free one");
             }
             try (server) {
-                // Serves until the process is stopped (Ctrl-C); the hook lets the server and engine close first.
+                // Serves until the process is stopped (Ctrl-C), whose shutdown hook releases this wait.
                 CountDownLatch latch = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown));
                 spec.commandLine().getOut().printf("gbp explorer: %d image%s of %s on model %s%nopen %s (Ctrl-C stops it)%n",
