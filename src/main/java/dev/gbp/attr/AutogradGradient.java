@@ -33,10 +33,7 @@ public final class AutogradGradient implements Attribution {
             x.setRequiresGradient(true);
             Selection sel;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray h = x;
-                for (int i = 0; i <= seeded; i++) {
-                    h = net.forwardLayer(i, h, false);
-                }
+                NDArray h = net.forwardTo(x, seeded);
                 sel = Selection.resolve(net, target, seeded, h, n);
                 gc.backward(h.mul(sel.seed).sum());
             }

@@ -33,10 +33,7 @@ final class UnitGradients {
         try (NDScope scope = new NDScope()) {
             Network net = network();
             int seeded = target.layer(net.spec());
-            NDArray h = input;
-            for (int i = 0; i <= seeded; i++) {
-                h = net.forwardLayer(i, h, false);
-            }
+            NDArray h = net.forwardTo(input, seeded);
             return Selection.resolve(net, target, seeded, h, (int) input.getShape().get(0)).choices;
         }
     }
@@ -82,11 +79,9 @@ final class UnitGradients {
         for (int from = 0; from < out.length; from += internalBatch) {
             int to = Math.min(out.length, from + internalBatch);
             try (NDScope scope = new NDScope()) {
-                NDArray h = net.manager().create(java.util.Arrays.copyOfRange(rows, from * per, to * per),
+                NDArray x = net.manager().create(java.util.Arrays.copyOfRange(rows, from * per, to * per),
                         new Shape(to - from, imageShape[1], imageShape[2], imageShape[3]));
-                for (int i = 0; i <= fixed.layerIndex(); i++) {
-                    h = net.forwardLayer(i, h, false);
-                }
+                NDArray h = net.forwardTo(x, fixed.layerIndex());
                 float[] v = h.toFloatArray();
                 int perOut = v.length / (to - from);
                 for (int r = from; r < to; r++) {

@@ -116,12 +116,9 @@ public final class Faithfulness {
         for (int from = 0; from < count; from += rowsPerBatch) {
             int to = Math.min(count, from + rowsPerBatch);
             try (NDScope scope = new NDScope()) {
-                NDArray a = net.manager().create(java.util.Arrays.copyOfRange(rows, from * per, to * per),
+                NDArray x = net.manager().create(java.util.Arrays.copyOfRange(rows, from * per, to * per),
                         new Shape(to - from, 3, 32, 32));
-                int last = neuron ? layer : net.size() - 1;
-                for (int l = 0; l <= last; l++) {
-                    a = net.forwardLayer(l, a, false);
-                }
+                NDArray a = net.forwardTo(x, neuron ? layer : net.size() - 1);
                 if (!neuron) {
                     a = a.softmax(1);
                 }

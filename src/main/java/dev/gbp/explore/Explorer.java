@@ -198,11 +198,7 @@ public final class Explorer {
 
     private float[] layerOutput(int i, int layer) {
         try (NDScope scope = new NDScope()) {
-            NDArray h = net.preprocess(net.manager(), images, i, i + 1);
-            for (int k = 0; k <= layer; k++) {
-                h = net.forwardLayer(k, h, false);
-            }
-            return h.toFloatArray();
+            return net.forwardTo(net.preprocess(net.manager(), images, i, i + 1), layer).toFloatArray();
         }
     }
 

@@ -140,6 +140,18 @@ public final class Network implements AutoCloseable {
         return block.forward(parameterStore, new NDList(x), training).singletonOrThrow();
     }
 
+    /**
+     * Runs layers {@code 0..last} in inference mode and returns layer {@code last}'s output ({@code x}
+     * itself when {@code last} is -1). Under a gradient collector the graph is recorded, as for any op.
+     */
+    public NDArray forwardTo(NDArray x, int last) {
+        NDArray h = x;
+        for (int i = 0; i <= last; i++) {
+            h = forwardLayer(i, h, false);
+        }
+        return h;
+    }
+
     /** Runs layer {@code i} alone. */
     public NDArray forwardLayer(int i, NDArray x, boolean training) {
         return layers.get(i).forward(parameterStore, new NDList(x), training).singletonOrThrow();

@@ -139,7 +139,7 @@ class LayerwiseBackpropTest {
             for (int stop = 0; stop < net.size(); stop++) {
                 try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
                     float[] layerwise = walk.pass(x, target, stop).signal.toFloatArray();
-                    NDArray below = forwardTo(net, x, stop - 1).stopGradient();
+                    NDArray below = net.forwardTo(x, stop - 1).stopGradient();
                     below.setRequiresGradient(true);
                     try (ai.djl.training.GradientCollector gc =
                             ai.djl.engine.Engine.getInstance().newGradientCollector()) {
@@ -186,7 +186,7 @@ class LayerwiseBackpropTest {
             NDArray x = root.create(TestFiles.randomFloats(2 * 3 * 32 * 32, 5), new Shape(2, 3, 32, 32));
             AttributionResult r = GuidedBackprop.of(net).attribute(x, Target.maxNeuron("conv3_relu"));
             int layer = spec.resolveLayer("conv3_relu");
-            float[] act = net.forwardLayer(layer, forwardTo(net, x, layer - 1), false).toFloatArray();
+            float[] act = net.forwardTo(x, layer).toFloatArray();
             int per = act.length / 2;
             for (int i = 0; i < 2; i++) {
                 int best = TargetSelector.argMax(act, i * per, (i + 1) * per) - i * per;
@@ -267,14 +267,6 @@ class LayerwiseBackpropTest {
     }
 
     // ---- helpers ----
-
-    static NDArray forwardTo(Network net, NDArray x, int last) {
-        NDArray h = x;
-        for (int i = 0; i <= last; i++) {
-            h = net.forwardLayer(i, h, false);
-        }
-        return h;
-    }
 
     static ModelSpec randomSpec(boolean batchNorm) {
         List<LayerSpec> l = new ArrayList<>();

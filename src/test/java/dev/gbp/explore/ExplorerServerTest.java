@@ -112,11 +112,8 @@ class ExplorerServerTest {
         JsonNode a = json("/api/activations?i=2&layer=conv3_relu", 200);
         float[] out;
         try (NDScope scope = new NDScope()) {
-            NDArray h = net.preprocess(net.manager(), images, 2, 3);
-            for (int k = 0; k <= net.spec().resolveLayer("conv3_relu"); k++) {
-                h = net.forwardLayer(k, h, false);
-            }
-            out = h.toFloatArray();
+            out = net.forwardTo(net.preprocess(net.manager(), images, 2, 3), net.spec().resolveLayer("conv3_relu"))
+                    .toFloatArray();
         }
         assertEquals(64, a.get("channels").size());
         for (JsonNode ch : a.get("channels")) {
