@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 
 /** A target resolved on one batch: the chosen neurons, the seed, and the network's predictions. */
@@ -33,7 +34,7 @@ final class Selection {
             predicted = new int[n];
             probability = new float[n];
             for (int i = 0; i < n; i++) {
-                predicted[i] = TargetSelector.argMax(probs, i * k, (i + 1) * k) - i * k;
+                predicted[i] = Stats.argMax(probs, i * k, (i + 1) * k) - i * k;
                 probability[i] = probs[i * k + predicted[i]];
             }
         }

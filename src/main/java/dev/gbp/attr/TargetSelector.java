@@ -1,5 +1,7 @@
 package dev.gbp.attr;
 
+import dev.gbp.metrics.Stats;
+
 /**
  * Resolves a {@link Target} to one neuron per image from the seeded layer's output, and builds the
  * seed: zero everywhere except the chosen neuron, which holds its activation (neuron targets) or 1
@@ -28,7 +30,7 @@ final class TargetSelector {
             if (target instanceof Target.ChannelMax cm) {
                 from = cm.c() * plane;
                 to = from + plane;
-                chosen = argMax(values, base + from, base + to) - base;
+                chosen = Stats.argMax(values, base + from, base + to) - base;
             } else if (target instanceof Target.Neuron nt) {
                 chosen = (nt.c() * (dims.length == 3 ? (int) dims[1] : 1) + nt.y()) * width + nt.x();
             } else if (target instanceof Target.Fixed f) {
@@ -37,7 +39,7 @@ final class TargetSelector {
                 chosen = cl.k();
             } else {
                 // MaxNeuron and Predicted: the arg-max over the whole layer.
-                chosen = argMax(values, base, base + per) - base;
+                chosen = Stats.argMax(values, base, base + per) - base;
             }
             float v = values[base + chosen];
             float competitor = Float.NEGATIVE_INFINITY;
@@ -54,16 +56,5 @@ final class TargetSelector {
             seed[base + chosen] = target.isNeuronTarget() && !unit ? v : 1f;
         }
         return out;
-    }
-
-    /** Index of the first maximum in {@code a[from..to)}. */
-    static int argMax(float[] a, int from, int to) {
-        int best = from;
-        for (int k = from + 1; k < to; k++) {
-            if (a[k] > a[best]) {
-                best = k;
-            }
-        }
-        return best;
     }
 }

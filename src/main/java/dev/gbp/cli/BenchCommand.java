@@ -14,6 +14,7 @@ import dev.gbp.data.CifarImages;
 import dev.gbp.data.CifarReader;
 import dev.gbp.data.DataLocator;
 import dev.gbp.engine.TorchRuntime;
+import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -91,8 +92,8 @@ final class BenchCommand implements Callable<Integer> {
             work.put("forward", forward(net, x));
             Map<String, double[]> results = measureInterleaved(work);
             int n = images.size();
-            double guided = median(results.get("guided"));
-            double autograd = median(results.get("gradient_full_autograd"));
+            double guided = Stats.median(results.get("guided"));
+            double autograd = Stats.median(results.get("gradient_full_autograd"));
             double paired = pairedRatio(results.get("guided"), results.get("gradient_full_autograd"));
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
@@ -108,8 +109,8 @@ final class BenchCommand implements Callable<Integer> {
                 ObjectNode measurements = o.putObject("measurements");
                 results.forEach((k, v) -> {
                     ObjectNode m = measurements.putObject(k);
-                    m.put("images_per_second", n / median(v));
-                    m.put("median_ms", median(v) * 1000);
+                    m.put("images_per_second", n / Stats.median(v));
+                    m.put("median_ms", Stats.median(v) * 1000);
                     m.put("min_ms", Arrays.stream(v).min().orElse(0) * 1000);
                     m.put("max_ms", Arrays.stream(v).max().orElse(0) * 1000);
                 });
@@ -122,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
                         TorchRuntime.threads(), runs);
                 out.printf(Locale.ROOT, "images: %s%n", source);
                 out.printf(Locale.ROOT, "%-24s %10s %12s%n", "measurement", "ms/batch", "images/s");
-                results.forEach((k, v) -> out.printf(Locale.ROOT, "%-24s %10.1f %12.0f%n", k, median(v) * 1000, n / median(v)));
+                results.forEach((k, v) -> out.printf(Locale.ROOT, "%-24s %10.1f %12.0f%n", k, Stats.median(v) * 1000, n / Stats.median(v)));
                 out.printf(Locale.ROOT, "guided / full-autograd gradient: %.2fx (ratio of medians); %.2fx (median of per-round ratios)%n",
                         guided / autograd, paired);
             }
@@ -171,13 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < r.length; i++) {
             r[i] = a[i] / b[i];
         }
-        return median(r);
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return Stats.median(r);
     }
 
     private static CifarImages randomImages(int n) {

@@ -9,6 +9,7 @@ import dev.gbp.attr.NeuronChoice;
 import dev.gbp.attr.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
+import dev.gbp.metrics.Stats;
 import dev.gbp.model.Classifier;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
@@ -143,12 +144,7 @@ public final class Explorer {
         int width = shape.length == 3 ? (int) shape[2] : 1;
         List<LayerActivations.Channel> list = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
-            int best = c * plane;
-            for (int k = c * plane + 1; k < (c + 1) * plane; k++) {
-                if (out[k] > out[best]) {
-                    best = k;
-                }
-            }
+            int best = Stats.argMax(out, c * plane, (c + 1) * plane);
             int rem = best - c * plane;
             list.add(new LayerActivations.Channel(c, out[best], rem / width, rem % width));
         }

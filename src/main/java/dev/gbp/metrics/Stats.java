@@ -1,6 +1,6 @@
 package dev.gbp.metrics;
 
-/** Mean and population standard deviation of a sample. */
+/** Mean, population standard deviation and median of a sample; the first maximum of a range. */
 public final class Stats {
     private Stats() {}
 
@@ -23,5 +23,29 @@ public final class Stats {
             s += (x - m) * (x - m);
         }
         return Math.sqrt(s / v.length);
+    }
+
+    /** The median (the mean of the two middle values for an even count). */
+    public static double median(double[] v) {
+        if (v.length == 0) {
+            throw new IllegalArgumentException("median of no values");
+        }
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * Index of the first maximum in {@code a[from..to)}: ties go to the lowest index, the rule every
+     * choice of neuron, channel or class in gbp follows.
+     */
+    public static int argMax(float[] a, int from, int to) {
+        int best = from;
+        for (int k = from + 1; k < to; k++) {
+            if (a[k] > a[best]) {
+                best = k;
+            }
+        }
+        return best;
     }
 }

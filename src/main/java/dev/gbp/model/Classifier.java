@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.gbp.data.CifarImages;
+import dev.gbp.metrics.Stats;
 
 /** Runs a network in inference mode over an image set, in batches, and keeps the softmax outputs. */
 public final class Classifier {
@@ -49,13 +50,7 @@ public final class Classifier {
         }
 
         public int predicted(int i) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (probs[i * classes + c] > probs[i * classes + best]) {
-                    best = c;
-                }
-            }
-            return best;
+            return Stats.argMax(probs, i * classes, (i + 1) * classes) - i * classes;
         }
 
         public float probability(int i, int c) {

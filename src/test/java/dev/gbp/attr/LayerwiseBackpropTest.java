@@ -189,7 +189,7 @@ class LayerwiseBackpropTest {
             float[] act = net.forwardTo(x, layer).toFloatArray();
             int per = act.length / 2;
             for (int i = 0; i < 2; i++) {
-                int best = TargetSelector.argMax(act, i * per, (i + 1) * per) - i * per;
+                int best = dev.gbp.metrics.Stats.argMax(act, i * per, (i + 1) * per) - i * per;
                 NeuronChoice c = r.choice(i);
                 assertEquals(best, (c.c() * 16 + c.y()) * 16 + c.x());
                 assertEquals(act[i * per + best], c.activation(), 0f);
