@@ -75,10 +75,6 @@ public final class Main implements Runnable {
     }
 
     private static String message(Throwable ex) {
-        if (ex instanceof FileAlreadyExistsException) {
-            FileAlreadyExistsException f = (FileAlreadyExistsException) ex;
-            return f.getFile() + " " + (f.getReason() == null ? "already exists" : f.getReason());
-        }
         if (ex instanceof FileSystemException) {
             return FileErrors.message((FileSystemException) ex);
         }

@@ -37,6 +37,10 @@ public final class FileErrors {
 
     /** The whole message for {@code e}: the file it concerns and why. */
     public static String message(FileSystemException e) {
+        if (e instanceof FileAlreadyExistsException) {
+            // Ours carry a reason meant to follow the path: "... already exists (use --force to replace it)".
+            return e.getFile() + " " + (e.getReason() == null ? "already exists" : e.getReason());
+        }
         if (e.getClass() == FileSystemException.class && e.getReason() != null) {
             return e.getFile() + ": " + e.getReason();
         }
