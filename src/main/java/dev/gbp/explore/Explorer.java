@@ -17,16 +17,12 @@ import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * What the interactive explorer computes, apart from HTTP: one image, one method, one target at a time,
@@ -91,7 +87,7 @@ public final class Explorer {
         if (scale < 1 || scale > 8) {
             throw new IllegalArgumentException("scale must be 1..8, got " + scale);
         }
-        return png(Pictures.image(images, i, scale));
+        return Pictures.pngBytes(Pictures.image(images, i, scale));
     }
 
     /** The map of one method and target for one image, with what the target resolved to. */
@@ -128,7 +124,7 @@ public final class Explorer {
         Explanation e = new Explanation(r, result.method(), target.spec(), choice.layer(), spec.layer(choice.layer()).name(),
                 spatial, choice.c(), choice.y(), choice.x(), choice.activation(), choice.gap(), choice.isZero(), field,
                 images.label(r.image()), predicted, predictions.probability(0, predicted), top.subList(0, Math.min(5, top.size())),
-                "data:image/png;base64," + Base64.getEncoder().encodeToString(png(map)), norm.description(), millis);
+                "data:image/png;base64," + Base64.getEncoder().encodeToString(Pictures.pngBytes(map)), norm.description(), millis);
         cache.put(r, e);
         return e;
     }
@@ -168,28 +164,7 @@ public final class Explorer {
         }
         int h = (int) shape[1];
         int w = (int) shape[2];
-        float[] out = layerOutput(i, layer);
-        float lo = 0;
-        float hi = 0;
-        for (int k = c * h * w; k < (c + 1) * h * w; k++) {
-            lo = Math.min(lo, out[k]);
-            hi = Math.max(hi, out[k]);
-        }
-        int scale = Math.max(1, VIEW / Math.max(h, w));
-        BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float v = hi > lo ? (out[c * h * w + y * w + x] - lo) / (hi - lo) : 0f;
-                int g = Math.round(v * 255f);
-                int rgb = g << 16 | g << 8 | g;
-                for (int dy = 0; dy < scale; dy++) {
-                    for (int dx = 0; dx < scale; dx++) {
-                        img.setRGB(x * scale + dx, y * scale + dy, rgb);
-                    }
-                }
-            }
-        }
-        return png(img);
+        return Pictures.pngBytes(Pictures.featureMap(layerOutput(i, layer), c * h * w, h, w, Math.max(1, VIEW / Math.max(h, w))));
     }
 
     private float[] layerOutput(int i, int layer) {
@@ -201,16 +176,6 @@ public final class Explorer {
     private void checkImage(int i) {
         if (i < 0 || i >= images.size()) {
             throw new IllegalArgumentException("image " + i + " is outside 0.." + (images.size() - 1));
-        }
-    }
-
-    private static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -7,7 +7,9 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -153,6 +155,42 @@ public final class Pictures {
         }
         g.dispose();
         return out;
+    }
+
+    /**
+     * One channel of a layer's output ({@code height x width} values from {@code offset}) in grey: black at
+     * 0, or at the channel's minimum when that is negative, white at its maximum; upscaled {@code scale}
+     * times by nearest neighbour. An all-zero channel is black.
+     */
+    public static BufferedImage featureMap(float[] values, int offset, int height, int width, int scale) {
+        float lo = 0;
+        float hi = 0;
+        for (int k = offset; k < offset + height * width; k++) {
+            lo = Math.min(lo, values[k]);
+            hi = Math.max(hi, values[k]);
+        }
+        BufferedImage out = new BufferedImage(width * scale, height * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float v = hi > lo ? (values[offset + y * width + x] - lo) / (hi - lo) : 0f;
+                int g = Math.round(v * 255f);
+                fill(out, x, y, scale, g << 16 | g << 8 | g);
+            }
+        }
+        return out;
+    }
+
+    /** The picture encoded as PNG. */
+    public static byte[] pngBytes(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static void writePng(BufferedImage image, Path file) throws IOException {
