@@ -3,17 +3,12 @@ package dev.gbp.cli;
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.Target;
-import dev.gbp.data.CifarImages;
 import dev.gbp.eval.SanityCheck;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
-import dev.gbp.render.Pictures;
 import dev.gbp.report.EvaluationPages;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -64,7 +59,7 @@ final class SanityCommand implements Callable<Integer> {
             SanityCheck.Result r = new SanityCheck(net, root, mo.seed(), eval.batchSize).run(sel.images(), t, eval.methods, mo, pos, 3);
             try (AtomicDirectory dir = AtomicDirectory.create(eval.out, eval.force)) {
                 EvaluationPages.writeSanityJson(dir.path().resolve("sanity.json"), r);
-                String body = EvaluationPages.sanitySection(dir.path(), "charts", r, thumbnails(sel.images(), 3));
+                String body = EvaluationPages.sanitySection(dir.path(), "charts", r, EvaluationPages.thumbnails(sel.images(), 3));
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp sanity: " + t.spec(),
                         "model " + eval.model + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();
@@ -93,13 +88,5 @@ final class SanityCommand implements Callable<Integer> {
         for (String m : methods) {
             Methods.create(m, net, o); // throws naming an unknown method
         }
-    }
-
-    static List<BufferedImage> thumbnails(CifarImages images, int k) {
-        List<BufferedImage> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(k, images.size()); i++) {
-            out.add(Pictures.image(images, i, 2));
-        }
-        return out;
     }
 }

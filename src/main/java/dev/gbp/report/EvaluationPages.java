@@ -3,6 +3,7 @@ package dev.gbp.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.data.CifarImages;
 import dev.gbp.eval.Faithfulness;
 import dev.gbp.eval.MapComparison;
 import dev.gbp.eval.SanityCheck;
@@ -62,6 +63,15 @@ public final class EvaluationPages {
     }
 
     /** Charts (one per metric and mode) and strips; returns the HTML section. Files go under {@code dir/prefix}. */
+    /** The first {@code k} images at twice their size: the left column of the strips of maps along the cascade. */
+    public static List<BufferedImage> thumbnails(CifarImages images, int k) {
+        List<BufferedImage> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(k, images.size()); i++) {
+            out.add(Pictures.image(images, i, 2));
+        }
+        return out;
+    }
+
     public static String sanitySection(Path dir, String prefix, SanityCheck.Result r, List<BufferedImage> stripImages)
             throws IOException {
         Files.createDirectories(dir.resolve(prefix));

@@ -93,10 +93,7 @@ public final class FullReport {
         SanityCheck.Result sn = sanity.run(images, neuron, NEURON_METHODS, light, SanityCheck.Position.FROZEN, 2);
         EvaluationPages.writeSanityJson(dir.resolve("sanity-class.json"), sc);
         EvaluationPages.writeSanityJson(dir.resolve("sanity-neuron.json"), sn);
-        List<BufferedImage> thumbs = new ArrayList<>();
-        for (int i = 0; i < Math.min(2, n); i++) {
-            thumbs.add(Pictures.image(images, i, 2));
-        }
+        List<BufferedImage> thumbs = EvaluationPages.thumbnails(images, 2);
         body.append("<h2 id=sanity>Sanity checks: model-parameter randomisation</h2>")
                 .append("<p class=note>Adebayo et al. (2018) randomise a trained network's weights block by block and ask whether the")
                 .append(" map changes. Guided backpropagation is known to barely change: it reconstructs the image rather than explaining")
