@@ -60,8 +60,8 @@ final class FaithfulnessCommand implements Callable<Integer> {
             List<Faithfulness.Curve> curves = Faithfulness.compare(net, sel.images(), t, eval.methods, mo, step, eval.batchSize);
             int n = sel.images().size();
             try (AtomicDirectory dir = AtomicDirectory.create(eval.out, eval.force)) {
-                EvaluationPages.writeFaithfulnessJson(dir.path().resolve("faithfulness.json"), t.spec(), n, step, curves);
-                String body = EvaluationPages.faithfulnessSection(dir.path(), "charts", t.spec(), n, step, curves);
+                EvaluationPages.writeFaithfulnessJson(dir.path().resolve("faithfulness.json"), t, n, step, curves);
+                String body = EvaluationPages.faithfulnessSection(dir.path(), "charts", t, n, step, curves);
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp faithfulness: " + t.spec(),
                         "model " + eval.model + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();

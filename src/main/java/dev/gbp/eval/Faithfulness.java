@@ -93,7 +93,7 @@ public final class Faithfulness {
                 System.arraycopy(d, 0, rows, p * x.length, x.length);
                 System.arraycopy(in, 0, rows, (points + p) * x.length, x.length);
             }
-            double[] scores = score(rows, 2 * points, result.target(), result.choice(i), result);
+            double[] scores = score(rows, 2 * points, result.target(), result.choice(i));
             del[i] = java.util.Arrays.copyOfRange(scores, 0, points);
             ins[i] = java.util.Arrays.copyOfRange(scores, points, 2 * points);
             delAuc[i] = Curves.auc(del[i]);
@@ -103,8 +103,15 @@ public final class Faithfulness {
                 Stats.std(insAuc));
     }
 
+    /** What the curves measure for {@code target}: a class's probability, or a neuron's activation. */
+    public static String scoreDescription(Target target) {
+        return target.isNeuronTarget()
+                ? "activation of the neuron chosen on the original image (gbp's adaptation of RISE to neuron targets)"
+                : "softmax probability of the class chosen on the original image";
+    }
+
     /** The score of each row for one image's target. */
-    private double[] score(float[] rows, int count, Target target, NeuronChoice choice, AttributionResult result) {
+    private double[] score(float[] rows, int count, Target target, NeuronChoice choice) {
         double[] out = new double[count];
         int per = rows.length / count;
         int layer = choice.layer();

@@ -3,6 +3,7 @@ package dev.gbp.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.eval.Faithfulness;
 import dev.gbp.eval.MapComparison;
@@ -138,17 +139,15 @@ public final class EvaluationPages {
 
     // ---- faithfulness ----
 
-    public static void writeFaithfulnessJson(Path file, String target, int images, int step, List<Faithfulness.Curve> curves)
+    public static void writeFaithfulnessJson(Path file, Target target, int images, int step, List<Faithfulness.Curve> curves)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode o = json.createObjectNode();
         o.put("format", "gbp-faithfulness/1");
-        o.put("target", target);
+        o.put("target", target.spec());
         o.put("images", images);
         o.put("pixels_per_step", step);
-        o.put("score", target.startsWith("class") || target.equals("predicted")
-                ? "softmax probability of the class chosen on the original image"
-                : "activation of the neuron chosen on the original image (gbp's adaptation of RISE to neuron targets)");
+        o.put("score", Faithfulness.scoreDescription(target));
         ArrayNode list = o.putArray("methods");
         for (Faithfulness.Curve c : curves) {
             ObjectNode m = list.addObject();
@@ -169,7 +168,7 @@ public final class EvaluationPages {
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), o);
     }
 
-    public static String faithfulnessSection(Path dir, String prefix, String target, int images, int step,
+    public static String faithfulnessSection(Path dir, String prefix, Target target, int images, int step,
             List<Faithfulness.Curve> curves) throws IOException {
         Files.createDirectories(dir.resolve(prefix));
         StringBuilder b = new StringBuilder();
@@ -177,10 +176,8 @@ public final class EvaluationPages {
                 .append(step).append(" per step, replaced by the mean colour): a faithful map makes the score fall fast, so lower")
                 .append(" deletion AUC is better. Insertion puts them back into a blurred copy: the score should rise fast, so higher")
                 .append(" insertion AUC is better. The random ranking is the floor to beat.</p>");
-        b.append("<p class=muted>Target <code>").append(Html.esc(target)).append("</code>, ").append(images).append(" images; score: ")
-                .append(target.startsWith("class") || target.equals("predicted") ? "probability of the class chosen on the original image"
-                        : "activation of the neuron chosen on the original image (our adaptation of RISE to neuron targets)")
-                .append(".</p>");
+        b.append("<p class=muted>Target <code>").append(Html.esc(target.spec())).append("</code>, ").append(images)
+                .append(" images; score: ").append(Html.esc(Faithfulness.scoreDescription(target))).append(".</p>");
         b.append("<table><tr><th style=\"text-align:left\">method</th><th>deletion AUC (lower is better)</th><th>insertion AUC (higher is better)</th></tr>");
         for (Faithfulness.Curve c : curves) {
             b.append(String.format(Locale.ROOT, "<tr><td style=\"text-align:left\">%s</td><td>%.4f &plusmn; %.4f</td><td>%.4f &plusmn; %.4f</td></tr>",

@@ -108,12 +108,12 @@ public final class FullReport {
         progress.accept("faithfulness");
         List<Faithfulness.Curve> fc = faithfulness(predicted, CLASS_METHODS, light);
         List<Faithfulness.Curve> fn = faithfulness(neuron, NEURON_METHODS, light);
-        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted.spec(), n, 32, fc);
-        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron.spec(), n, 32, fn);
+        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted, n, 32, fc);
+        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron, n, 32, fn);
         body.append("<h2 id=faithfulness>Faithfulness: deletion and insertion</h2><h3>Class target</h3>")
-                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-class", predicted.spec(), n, 32, fc))
+                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-class", predicted, n, 32, fc))
                 .append("<h3>Neuron target</h3>")
-                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-neuron", neuron.spec(), n, 32, fn));
+                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-neuron", neuron, n, 32, fn));
         double seconds = (System.nanoTime() - start) / 1e9;
         String header = String.format(Locale.ROOT, "model %s, first %d CIFAR-10 test images, computed in %.0f s. Maps are gradients"
                 + " with respect to the normalised input; every picture names its normalisation.", modelPath, n, seconds);
