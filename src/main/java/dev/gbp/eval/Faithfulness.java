@@ -145,16 +145,21 @@ public final class Faithfulness {
      */
     public static java.util.List<Curve> compare(Network net, CifarImages images, Target target, java.util.List<String> methods,
             dev.gbp.attr.Methods.Options options, int step, int batchSize) {
+        java.util.Map<String, AttributionResult> results = new java.util.LinkedHashMap<>();
+        for (String m : methods) {
+            results.put(m, dev.gbp.attr.BatchRunner.run(dev.gbp.attr.Methods.create(m, net, options), net, images, target,
+                    batchSize, null));
+        }
+        return compare(net, images, results, step, options.seed());
+    }
+
+    /** The curves of maps already computed (by method name), then of a random ranking seeded with {@code seed}. */
+    public static java.util.List<Curve> compare(Network net, CifarImages images, java.util.Map<String, AttributionResult> results,
+            int step, long seed) {
         Faithfulness f = new Faithfulness(net, step, 330);
         java.util.List<Curve> curves = new java.util.ArrayList<>();
-        AttributionResult first = null;
-        for (String m : methods) {
-            AttributionResult r = dev.gbp.attr.BatchRunner.run(dev.gbp.attr.Methods.create(m, net, options), net, images, target,
-                    batchSize, null);
-            first = first == null ? r : first;
-            curves.add(f.evaluate(m, images, r));
-        }
-        curves.add(f.random(images, first, options.seed()));
+        results.forEach((m, r) -> curves.add(f.evaluate(m, images, r)));
+        curves.add(f.random(images, results.values().iterator().next(), seed));
         return curves;
     }
 }

@@ -51,6 +51,21 @@ public final class SanityCheck {
 
     public Result run(CifarImages images, Target target, List<String> methods, Methods.Options options, Position position,
             int stripImages) {
+        Map<String, AttributionResult> originals = new LinkedHashMap<>();
+        for (String m : methods) {
+            originals.put(m, BatchRunner.run(Methods.create(m, trained, options), trained, images, target, batchSize, null));
+        }
+        return run(images, target, originals, options, position, stripImages);
+    }
+
+    /**
+     * As {@link #run(CifarImages, Target, List, Methods.Options, Position, int)}, given each method's maps on
+     * the trained network (computed with {@code options} and this check's batch size), for callers that
+     * already have them.
+     */
+    public Result run(CifarImages images, Target target, Map<String, AttributionResult> originals, Methods.Options options,
+            Position position, int stripImages) {
+        List<String> methods = List.copyOf(originals.keySet());
         int top = target.layer(trained.spec());
         Randomizer randomizer = new Randomizer(trained, manager, seed);
         List<Randomizer.Block> blocks = randomizer.blocksTopDown(top);
@@ -60,7 +75,7 @@ public final class SanityCheck {
         Map<String, float[]> original = new LinkedHashMap<>();
         Map<String, NeuronChoice[]> choices = new LinkedHashMap<>();
         for (String m : methods) {
-            AttributionResult r = BatchRunner.run(Methods.create(m, trained, options), trained, images, target, batchSize, null);
+            AttributionResult r = originals.get(m);
             original.put(m, r.maps());
             NeuronChoice[] c = new NeuronChoice[r.size()];
             for (int i = 0; i < c.length; i++) {

@@ -87,10 +87,13 @@ public final class FullReport {
         Methods.Options light = new Methods.Options(options.camLayer(), Math.min(options.samples(), 10), options.noise(),
                 Math.min(options.steps(), 16), options.baseline(), options.seed(), options.internalBatch());
         progress.accept("sanity checks (class target)");
+        // Each method's maps on the trained network serve both the sanity checks and faithfulness.
+        Map<String, AttributionResult> classMaps = runAll(CLASS_METHODS, predicted, light);
         SanityCheck sanity = new SanityCheck(net, manager, options.seed(), 100);
-        SanityCheck.Result sc = sanity.run(images, predicted, CLASS_METHODS, light, SanityCheck.Position.FROZEN, 2);
+        SanityCheck.Result sc = sanity.run(images, predicted, classMaps, light, SanityCheck.Position.FROZEN, 2);
         progress.accept("sanity checks (neuron target)");
-        SanityCheck.Result sn = sanity.run(images, neuron, NEURON_METHODS, light, SanityCheck.Position.FROZEN, 2);
+        Map<String, AttributionResult> neuronMaps = runAll(NEURON_METHODS, neuron, light);
+        SanityCheck.Result sn = sanity.run(images, neuron, neuronMaps, light, SanityCheck.Position.FROZEN, 2);
         EvaluationPages.writeSanityJson(dir.resolve("sanity-class.json"), sc);
         EvaluationPages.writeSanityJson(dir.resolve("sanity-neuron.json"), sn);
         List<BufferedImage> thumbs = EvaluationPages.thumbnails(images, 2);
@@ -106,8 +109,8 @@ public final class FullReport {
         body.append(sanityVerdict(sc));
 
         progress.accept("faithfulness");
-        List<Faithfulness.Curve> fc = faithfulness(predicted, CLASS_METHODS, light);
-        List<Faithfulness.Curve> fn = faithfulness(neuron, NEURON_METHODS, light);
+        List<Faithfulness.Curve> fc = Faithfulness.compare(net, images, classMaps, 32, light.seed());
+        List<Faithfulness.Curve> fn = Faithfulness.compare(net, images, neuronMaps, 32, light.seed());
         EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted, n, 32, fc);
         EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron, n, 32, fn);
         body.append("<h2 id=faithfulness>Faithfulness: deletion and insertion</h2><h3>Class target</h3>")
@@ -276,8 +279,13 @@ public final class FullReport {
         return m[m.length - 1];
     }
 
-    private List<Faithfulness.Curve> faithfulness(Target target, List<String> methods, Methods.Options o) {
-        return Faithfulness.compare(net, images, target, methods, o, 32, 100);
+    /** Every method's maps for {@code target} on the trained network, in the batches of 100 the checks use. */
+    private Map<String, AttributionResult> runAll(List<String> methods, Target target, Methods.Options o) {
+        Map<String, AttributionResult> out = new LinkedHashMap<>();
+        for (String m : methods) {
+            out.put(m, BatchRunner.run(Methods.create(m, net, o), net, images, target, 100, null));
+        }
+        return out;
     }
 
     private int[] runnerUp() {
