@@ -67,12 +67,7 @@ public enum Normalization {
                 return rgb;
             }
             case GRAY: {
-                float[] s = new float[plane];
-                for (int c = 0; c < channels; c++) {
-                    for (int k = 0; k < plane; k++) {
-                        s[k] += Math.abs(g[c * plane + k]);
-                    }
-                }
+                float[] s = MapReduction.absSum(g, channels, height, width);
                 float min = min(s);
                 float top = MapReduction.percentile(s, 99);
                 float range = top - min;
@@ -100,13 +95,8 @@ public enum Normalization {
                 return rgb;
             }
             case DIVERGING: {
-                float[] s = new float[plane];
+                float[] s = MapReduction.signedSum(g, channels, height, width);
                 float[] abs = new float[plane];
-                for (int c = 0; c < channels; c++) {
-                    for (int k = 0; k < plane; k++) {
-                        s[k] += g[c * plane + k];
-                    }
-                }
                 for (int k = 0; k < plane; k++) {
                     abs[k] = Math.abs(s[k]);
                 }
