@@ -62,6 +62,11 @@ public final class AttributionResult {
         return choices[i];
     }
 
+    /** The chosen neuron or logit of every image, copied. */
+    public NeuronChoice[] choices() {
+        return choices.clone();
+    }
+
     /** Whether the predicted classes are known (class targets, or after {@link #withPredictions}). */
     public boolean hasPredictions() {
         return predicted != null;

@@ -72,17 +72,6 @@ public final class SanityCheck {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("no layer with parameters at or below the target's layer");
         }
-        Map<String, float[]> original = new LinkedHashMap<>();
-        Map<String, NeuronChoice[]> choices = new LinkedHashMap<>();
-        for (String m : methods) {
-            AttributionResult r = originals.get(m);
-            original.put(m, r.maps());
-            NeuronChoice[] c = new NeuronChoice[r.size()];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = r.choice(i);
-            }
-            choices.put(m, c);
-        }
         List<String> cascadeLabels = new ArrayList<>(List.of("trained"));
         List<String> independentLabels = new ArrayList<>(List.of("trained"));
         Map<String, Map<String, Series>> cascade = new LinkedHashMap<>();
@@ -95,14 +84,14 @@ public final class SanityCheck {
             cascadeScores.put(m, new double[MapComparison.METRICS.length][steps][]);
             independentScores.put(m, new double[MapComparison.METRICS.length][steps][]);
             List<float[][]> s = new ArrayList<>();
-            s.add(first(original.get(m), stripImages, images.size()));
+            s.add(first(originals.get(m).maps(), stripImages, images.size()));
             strips.put(m, s);
         }
         Map<String, int[][]> boxes = new LinkedHashMap<>();
         for (String m : methods) {
             int[][] b = new int[images.size()][];
             for (int i = 0; i < b.length; i++) {
-                NeuronChoice c = choices.get(m)[i];
+                NeuronChoice c = originals.get(m).choice(i);
                 // Neuron targets: Spearman inside the receptive field (see MapComparison).
                 b[i] = target.isNeuronTarget() && trained.spec().outputShape(c.layer()).length == 3
                         ? ReceptiveField.of(trained.spec(), c.layer(), c.y(), c.x()) : null;
@@ -110,7 +99,7 @@ public final class SanityCheck {
             boxes.put(m, b);
         }
         for (String m : methods) {
-            double[][] self = compareAll(original.get(m), original.get(m), images.size(), boxes.get(m));
+            double[][] self = compareAll(originals.get(m).maps(), originals.get(m).maps(), images.size(), boxes.get(m));
             for (int k = 0; k < MapComparison.METRICS.length; k++) {
                 cascadeScores.get(m)[k][0] = self[k];
                 independentScores.get(m)[k][0] = self[k];
@@ -134,10 +123,10 @@ public final class SanityCheck {
                 try (Network net = randomizer.withRandomized(randomized, manager)) {
                     for (String m : methods) {
                         Target t = position == Position.FROZEN
-                                ? Target.Fixed.repeat(target, choices.get(m), trained.spec(), 1) : target;
+                                ? Target.Fixed.repeat(target, originals.get(m).choices(), trained.spec(), 1) : target;
                         Attribution a = Methods.create(m, net, options);
                         float[] maps = BatchRunner.run(a, net, images, t, batchSize, null).maps();
-                        double[][] scores = compareAll(original.get(m), maps, images.size(), comparedBoxes(boxes.get(m), position));
+                        double[][] scores = compareAll(originals.get(m).maps(), maps, images.size(), comparedBoxes(boxes.get(m), position));
                         for (int k = 0; k < MapComparison.METRICS.length; k++) {
                             (isCascade ? cascadeScores : independentScores).get(m)[k][step] = scores[k];
                         }
