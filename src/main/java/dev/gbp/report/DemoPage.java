@@ -26,9 +26,8 @@ public final class DemoPage {
     public static String render(ExplainRun guided, AttributionResult gradient, AttributionResult deconvnet, int[] top,
             List<String[]> tiles, String reportLink, double seconds) {
         AttributionResult r = guided.result();
-        StringBuilder b = new StringBuilder();
-        b.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>gbp demo: guided backpropagation of the most active conv3 neuron</title><style>")
-                .append(Html.STYLE).append("</style></head><body><header><h1>What the most active conv3 neuron sees</h1>")
+        StringBuilder h = new StringBuilder();
+        h.append("<h1>What the most active conv3 neuron sees</h1>")
                 .append("<p>Guided backpropagation on ").append(Html.esc(guided.modelPath())).append(", first ").append(r.size())
                 .append(" CIFAR-10 test images. Per image the neuron with the largest activation in <code>")
                 .append(Html.esc(r.target().spec().replace("max-neuron:", ""))).append("</code> (after its ReLU) is kept, every other neuron of")
@@ -36,7 +35,8 @@ public final class DemoPage {
                 .append(" gradient only where the incoming gradient and the forward input are both positive.</p>")
                 .append("<p>Normalisation <b>").append(guided.normalization().id()).append("</b> (")
                 .append(Html.esc(guided.normalization().description())).append(") on every map. The box on each image is the neuron's")
-                .append(" receptive field. ").append(String.format(Locale.ROOT, "Computed in %.1f s.", seconds)).append("</p></header><main>");
+                .append(" receptive field. ").append(String.format(Locale.ROOT, "Computed in %.1f s.", seconds)).append("</p>");
+        StringBuilder b = new StringBuilder();
         b.append("<nav><a href=\"#top25\">top 25</a>");
         for (int k : SEED_ORDER) {
             b.append("<a href=\"#class-").append(k).append("\">").append(Html.esc(guided.spec().classes().get(k))).append("</a>");
@@ -77,8 +77,7 @@ public final class DemoPage {
             }
             b.append("</div>");
         }
-        b.append("</main></body></html>\n");
-        return b.toString();
+        return Html.page("gbp demo: guided backpropagation of the most active conv3 neuron", h.toString(), b.toString());
     }
 
     private static void card(StringBuilder b, ExplainRun run, AttributionResult gradient, AttributionResult deconvnet, int i,

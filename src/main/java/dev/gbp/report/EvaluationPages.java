@@ -212,8 +212,6 @@ public final class EvaluationPages {
 
     /** A whole standalone page around one section. */
     public static String page(String title, String subtitle, String body) {
-        return "<!doctype html><html lang=en><head><meta charset=utf-8><title>" + Html.esc(title) + "</title><style>" + Html.STYLE
-                + "</style></head><body><header><h1>" + Html.esc(title) + "</h1><p>" + Html.esc(subtitle)
-                + "</p></header><main>" + body + "</main></body></html>\n";
+        return Html.page(title, "<h1>" + Html.esc(title) + "</h1><p>" + Html.esc(subtitle) + "</p>", body);
     }
 }

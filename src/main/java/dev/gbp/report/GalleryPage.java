@@ -9,15 +9,12 @@ final class GalleryPage {
 
     static String render(ExplainRun run) {
         AttributionResult r = run.result();
-        StringBuilder b = new StringBuilder();
-        b.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>gbp explain: ")
-                .append(Html.esc(r.method())).append(" ").append(Html.esc(r.target().spec())).append("</title><style>")
-                .append(Html.STYLE).append("</style></head><body><header><h1>")
-                .append(Html.esc(r.method())).append(" &middot; ").append(Html.esc(r.target().spec())).append("</h1><p>model ")
+        StringBuilder h = new StringBuilder();
+        h.append("<h1>").append(Html.esc(r.method())).append(" &middot; ").append(Html.esc(r.target().spec())).append("</h1><p>model ")
                 .append(Html.esc(run.modelPath())).append(" &middot; ").append(r.size()).append(" images &middot; normalisation <b>")
                 .append(run.normalization().id()).append("</b>: ").append(Html.esc(run.normalization().description()))
-                .append("</p><p>Maps: ").append(Html.esc(ExplainWriter.MAP_MEANING)).append(" (maps.npy); metadata in index.json and index.csv.</p>")
-                .append("</header><main><div class=grid>");
+                .append("</p><p>Maps: ").append(Html.esc(ExplainWriter.MAP_MEANING)).append(" (maps.npy); metadata in index.json and index.csv.</p>");
+        StringBuilder b = new StringBuilder("<div class=grid>");
         for (int i = 0; i < r.size(); i++) {
             boolean known = run.images().label(i) >= 0;
             boolean right = known && run.images().label(i) == r.predicted(i);
@@ -29,7 +26,7 @@ final class GalleryPage {
                     .append(Html.esc(ExplainWriter.describeChoice(run, r.choice(i)).trim()))
                     .append(r.choice(i).isZero() ? " &middot; <b>zero activation: empty map</b>" : "").append("</div></div>");
         }
-        b.append("</div></main></body></html>\n");
-        return b.toString();
+        b.append("</div>");
+        return Html.page("gbp explain: " + r.method() + " " + r.target().spec(), h.toString(), b.toString());
     }
 }

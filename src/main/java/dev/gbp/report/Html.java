@@ -27,8 +27,14 @@ final class Html {
         return b.toString();
     }
 
+    /** A whole self-contained page: the shared style, a dark header and the main part (both HTML). */
+    static String page(String title, String header, String main) {
+        return "<!doctype html><html lang=en><head><meta charset=utf-8><title>" + esc(title) + "</title><style>" + STYLE
+                + "</style></head><body><header>" + header + "</header><main>" + main + "</main></body></html>\n";
+    }
+
     /** Shared style: light, readable on a laptop screen, pixel-art images kept sharp. */
-    static final String STYLE = String.join("\n",
+    private static final String STYLE = String.join("\n",
             "body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:0;background:#f6f6f4;color:#222}",
             "header{background:#1f2933;color:#f5f7fa;padding:18px 28px}",
             "header h1{margin:0 0 6px;font-size:22px} header p{margin:2px 0;color:#cbd2d9;font-size:14px}",
