@@ -15,7 +15,6 @@ import dev.gbp.render.Pictures;
 import dev.gbp.report.DemoPage;
 import dev.gbp.report.ExplainRun;
 import dev.gbp.report.ExplainWriter;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
             String stem = String.format(Locale.ROOT, "tiles/%04d-", i);
             String[] files = {stem + "image.png", stem + "guided.png", stem + "image-rf.png", stem + "guided-rf.png",
                 stem + "gradient.png", stem + "deconvnet.png"};
-            Pictures.writePng(Pictures.outline(Pictures.image(run.images(), i, scale), box, scale, new Color(255, 215, 0)),
+            Pictures.writePng(Pictures.imageWithField(run.images(), i, box, scale),
                     dir.resolve(files[0]));
             Pictures.writePng(Pictures.map(guided.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[1]));
             Pictures.writePng(Pictures.zoom(Pictures.image(run.images(), i, 1), box, 96), dir.resolve(files[2]));

@@ -79,6 +79,11 @@ public final class Pictures {
         return map(crop, channels, bh, bw, norm, Math.max(1, size / Math.max(bw, bh)));
     }
 
+    /** Image {@code i} upscaled {@code scale} times with a receptive field ({x0, y0, x1, y1}) outlined in gold. */
+    public static BufferedImage imageWithField(CifarImages images, int i, int[] field, int scale) {
+        return outline(image(images, i, scale), field, scale, new Color(255, 215, 0));
+    }
+
     /** Outlines a box given in unscaled pixels ({x0, y0, x1, y1}, inclusive) on a picture upscaled by {@code scale}. */
     public static BufferedImage outline(BufferedImage picture, int[] box, int scale, Color color) {
         BufferedImage copy = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);

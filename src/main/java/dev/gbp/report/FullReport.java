@@ -16,7 +16,6 @@ import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,7 +143,7 @@ public final class FullReport {
                 NeuronChoice c = guided.choice(i);
                 int[] box = ReceptiveField.of(net.spec(), c.layer(), c.y(), c.x());
                 BufferedImage tile = Pictures.row(List.of(
-                        Pictures.outline(Pictures.image(images, i, 3), box, 3, new Color(255, 215, 0)),
+                        Pictures.imageWithField(images, i, box, 3),
                         Pictures.map(guided.map(i), 3, 32, 32, Normalization.COLOR, 3)), List.of("#" + indices[i], "guided"), List.of());
                 String file = String.format(Locale.ROOT, "seed/%04d.png", i);
                 Pictures.writePng(tile, dir.resolve(file));
