@@ -3,13 +3,23 @@ package dev.gbp.cli;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Where the shipped model lives: {@code models/cifar10-cnn} under the gbp checkout ($GBP_HOME, set by ./gbp). */
+/**
+ * The default model of every command: the seed network {@code models/cifar10-seed} (three conv layers,
+ * each with a ReLU and a pooling step) under the gbp checkout ($GBP_HOME, set by ./gbp).
+ */
 final class ShippedModel {
+    static final String DEFAULT = "cifar10-seed";
+
     private ShippedModel() {}
 
     static Path path() {
+        return named(DEFAULT);
+    }
+
+    /** {@code models/<name>} under the checkout. */
+    static Path named(String name) {
         String home = System.getenv("GBP_HOME");
         Path base = home != null && !home.isBlank() ? Paths.get(home) : Paths.get("");
-        return base.resolve("models").resolve("cifar10-cnn");
+        return base.resolve("models").resolve(name);
     }
 }

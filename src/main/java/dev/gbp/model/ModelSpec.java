@@ -98,6 +98,34 @@ public final class ModelSpec {
     }
 
     /**
+     * The seed experiment's layer: the first ReLU after the third convolution (for a network with fewer
+     * convolutions, the first ReLU after the last one). It is {@code conv3_relu} in the shipped networks.
+     *
+     * @throws ModelException if the network has no ReLU after a convolution
+     */
+    public int seedLayer() {
+        int convs = 0;
+        int lastConv = -1;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).type() == LayerType.CONV2D && ++convs <= 3) {
+                lastConv = i;
+            }
+        }
+        for (int i = lastConv + 1; lastConv >= 0 && i < layers.size(); i++) {
+            if (layers.get(i).type() == LayerType.RELU) {
+                return i;
+            }
+        }
+        throw new ModelException("the network has no ReLU after a convolution, so it has no seed layer: name a layer");
+    }
+
+    /** The seed layer's name, or its index when it has none (a form {@link #resolveLayer} takes). */
+    public String seedLayerRef() {
+        int i = seedLayer();
+        return layers.get(i).name() != null ? layers.get(i).name() : Integer.toString(i);
+    }
+
+    /**
      * Resolves a layer reference: a layer name, or a 0-based index.
      *
      * @throws ModelException naming the reference and the layers there are
