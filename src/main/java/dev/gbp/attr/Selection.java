@@ -53,7 +53,9 @@ final class Selection {
             }
         } else {
             long[] dims = net.spec().outputShape(seeded);
-            choices = TargetSelector.select(effective, seeded, values, dims, n, seed);
+            boolean[] allowed = target instanceof Target.MaxNeuron mn && mn.interior()
+                    ? ReceptiveField.interior(net.spec(), seeded) : null;
+            choices = TargetSelector.select(effective, seeded, values, dims, n, seed, allowed);
         }
         Shape shape = out.getShape();
         NDArray seedArray = out.getManager().create(seed, shape);

@@ -18,16 +18,41 @@ public sealed interface Target {
     /** Index of the layer whose output is seeded. */
     int layer(ModelSpec model);
 
-    /** The user's target: the neuron (c, y, x) with the largest activation of the layer; ties go to the first in c, y, x order. */
-    record MaxNeuron(String layerRef) implements Target {
+    /**
+     * The user's target: the neuron (c, y, x) with the largest activation of the layer; ties go to the
+     * first in c, y, x order. An {@code interior} target takes candidates only at positions whose
+     * receptive field lies at least half inside the image ({@link ReceptiveField#interior}), so that a
+     * border neuron that mostly sees the zero padding is not chosen.
+     */
+    record MaxNeuron(String layerRef, boolean interior) implements Target {
+        public MaxNeuron(String layerRef) {
+            this(layerRef, false);
+        }
+
         @Override
         public String spec() {
-            return "max-neuron:" + layerRef;
+            return (interior ? "max-interior-neuron:" : "max-neuron:") + layerRef;
         }
 
         @Override
         public int layer(ModelSpec model) {
-            return model.resolveLayer(layerRef);
+            int l = model.resolveLayer(layerRef);
+            if (interior) {
+                boolean any = false;
+                for (boolean b : ReceptiveField.interior(model, l)) {
+                    any |= b;
+                }
+                if (!any) {
+                    throw new IllegalArgumentException("no position of layer '" + layerRef + "' has at least half of its"
+                            + " receptive field inside the image, so it has no interior neuron");
+                }
+            }
+            return l;
+        }
+
+        /** The same target restricted to interior positions. */
+        public MaxNeuron toInterior() {
+            return new MaxNeuron(layerRef, true);
         }
     }
 
@@ -148,6 +173,10 @@ public sealed interface Target {
         return new MaxNeuron(layer);
     }
 
+    static MaxNeuron maxInteriorNeuron(String layer) {
+        return new MaxNeuron(layer, true);
+    }
+
     static Neuron neuron(String layer, int c, int y, int x) {
         return new Neuron(layer, c, y, x);
     }
@@ -165,7 +194,7 @@ public sealed interface Target {
     }
 
     /**
-     * Parses a target spec: {@code max-neuron:<layer>}, {@code neuron:<layer>:<c>,<y>,<x>},
+     * Parses a target spec: {@code max-neuron:<layer>}, {@code max-interior-neuron:<layer>}, {@code neuron:<layer>:<c>,<y>,<x>},
      * {@code channel-max:<layer>:<c>}, {@code class:<k or name>}, {@code predicted}. The layer is a
      * name or a 0-based index; it is checked against {@code model}.
      */
@@ -179,6 +208,10 @@ public sealed interface Target {
                 case "max-neuron":
                     expectParts(parts, 2, "max-neuron:<layer>");
                     t = maxNeuron(parts[1]);
+                    break;
+                case "max-interior-neuron":
+                    expectParts(parts, 2, "max-interior-neuron:<layer>");
+                    t = maxInteriorNeuron(parts[1]);
                     break;
                 case "neuron": {
                     expectParts(parts, 3, "neuron:<layer>:<c>,<y>,<x>");
@@ -222,7 +255,7 @@ public sealed interface Target {
     }
 
     /** The forms a target spec can take, for messages. */
-    String FORMS = " (targets: max-neuron:<layer>, neuron:<layer>:<c>,<y>,<x>, channel-max:<layer>:<c>,"
+    String FORMS = " (targets: max-neuron:<layer>, max-interior-neuron:<layer>, neuron:<layer>:<c>,<y>,<x>, channel-max:<layer>:<c>,"
             + " class:<k or name>, predicted; <layer> is a name or 0-based index)";
 
     private static void expectParts(String[] parts, int n, String form) {

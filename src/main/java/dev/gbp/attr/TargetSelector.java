@@ -17,6 +17,16 @@ final class TargetSelector {
      * @param seed receives the seed, same layout as {@code values}
      */
     static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n, float[] seed) {
+        return select(target, layer, values, dims, n, seed, null);
+    }
+
+    /**
+     * As {@link #select(Target, int, float[], long[], int, float[])}, with the arg-max and its runner-up
+     * taken only over positions (y, x) where {@code allowed} (row-major, one entry per position of a
+     * channel) is true; null allows every position.
+     */
+    static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n, float[] seed,
+            boolean[] allowed) {
         int per = values.length / n;
         int channels = (int) dims[0];
         int plane = per / channels;
@@ -37,6 +47,8 @@ final class TargetSelector {
                 chosen = f.flatIndex()[i];
             } else if (target instanceof Target.ClassLogit cl) {
                 chosen = cl.k();
+            } else if (allowed != null) {
+                chosen = argMaxAllowed(values, base, per, plane, allowed);
             } else {
                 // MaxNeuron and Predicted: the arg-max over the whole layer.
                 chosen = Stats.argMax(values, base, base + per) - base;
@@ -44,7 +56,7 @@ final class TargetSelector {
             float v = values[base + chosen];
             float competitor = Float.NEGATIVE_INFINITY;
             for (int k = from; k < to; k++) {
-                if (k != chosen && values[base + k] > competitor) {
+                if (k != chosen && (allowed == null || allowed[k % plane]) && values[base + k] > competitor) {
                     competitor = values[base + k];
                 }
             }
@@ -56,5 +68,16 @@ final class TargetSelector {
             seed[base + chosen] = target.isNeuronTarget() && !unit ? v : 1f;
         }
         return out;
+    }
+
+    /** The first maximum, in c, y, x order, among the allowed positions of every channel. */
+    private static int argMaxAllowed(float[] values, int base, int per, int plane, boolean[] allowed) {
+        int best = -1;
+        for (int k = 0; k < per; k++) {
+            if (allowed[k % plane] && (best < 0 || values[base + k] > values[base + best])) {
+                best = k;
+            }
+        }
+        return best;
     }
 }
