@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.BatchRunner;
 import dev.gbp.attr.GuidedBackprop;
+import dev.gbp.attr.NeuronChoice;
 import dev.gbp.attr.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -32,12 +35,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code gbp demo}: the seed experiment on the shipped model in one command. */
+/** {@code gbp demo}: the seed experiment on the seed network in one command. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The seed experiment: on the shipped model, the first 100 CIFAR-10 test images, the most",
-            "active neuron of conv3 (after its ReLU) back-propagated with guided backpropagation, next to the",
-            "gradient and deconvnet maps. Writes everything 'explain' writes, an index.html with a section per",
-            "class, contact-sheet.png and a top 25 chosen by a stated rule."})
+        description = {"The seed experiment: the first 100 CIFAR-10 test images, the most active neuron of the",
+            "ReLU after the third conv layer back-propagated with guided backpropagation, grouped by class.",
+            "Runs on the shipped seed network models/cifar10-seed (three conv layers, each with a ReLU and a",
+            "pooling step). Writes everything 'explain' writes, an index.html with a section per class,",
+            "contact-sheet.png and a top 25 chosen by a stated rule, and shows which chosen neurons sit on the",
+            "border (their receptive field partly in the zero padding) and what --interior picks instead."})
 final class DemoCommand implements Callable<Integer> {
     static final String MARKER = ".gbp-demo";
 
@@ -50,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped models/cifar10-cnn).")
+    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped models/cifar10-seed).")
     Path model;
 
     @Option(names = "--out", defaultValue = "gbp-demo", paramLabel = "DIR",
@@ -60,8 +65,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Images (default: ${DEFAULT-VALUE}).")
     int first;
 
-    @Option(names = "--layer", defaultValue = "conv3_relu", description = "Target layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layer", paramLabel = "LAYER",
+            description = "Layer of interest, a name or 0-based index (default: the ReLU after the model's third conv layer).")
     String layer;
+
+    @Option(names = "--interior",
+            description = "Choose the most active neuron only among those whose receptive field lies at least half inside"
+                    + " the image (default: any neuron, as in the seed experiment).")
+    boolean interior;
 
     @Option(names = "--force", description = "Replace the output folder even if it is not a previous demo.")
     boolean force;
@@ -72,19 +83,25 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path modelDir = model != null ? model : ShippedModel.path();
         boolean replace = force || Files.isRegularFile(out.resolve(MARKER));
-        if (Files.exists(out) && !replace) {
-            throw new UsageException(out + " exists and is not a previous demo output (use --force to replace it)");
-        }
         Selected sel = Selected.load(data, null, "test", 0, first, err);
         CifarImages images = sel.images();
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
             ModelInput.requireCifarShape(net.spec(), modelDir);
-            Target target = Target.parse("max-neuron:" + layer, net.spec());
+            String layerRef = layer != null ? layer : net.spec().seedLayerRef();
+            Target.MaxNeuron plain = (Target.MaxNeuron) Target.parse("max-neuron:" + layerRef, net.spec());
+            Target.MaxNeuron inner = plain.toInterior();
+            inner.layer(net.spec()); // a layer without interior neurons is refused before any work
+            Target target = interior ? inner : plain;
+            if (Files.exists(out) && !replace) {
+                throw new UsageException(out + " exists and is not a previous demo output (use --force to replace it)");
+            }
             int batch = 100;
             AttributionResult guided = BatchRunner.run(GuidedBackprop.of(net), net, images, target, batch, null);
             AttributionResult gradient = BatchRunner.run(GuidedBackprop.gradient(net), net, images, target, batch, null);
             AttributionResult deconvnet = BatchRunner.run(GuidedBackprop.deconvnet(net), net, images, target, batch, null);
+            AttributionResult alternative = BatchRunner.run(GuidedBackprop.of(net), net, images,
+                    interior ? plain : inner, batch, null);
             Normalization norm = Normalization.COLOR;
             ExplainRun run = new ExplainRun(modelDir.toString(), net.spec(), images, sel.sources(), sel.indices(), guided, norm, 4);
             try (AtomicDirectory dir = AtomicDirectory.create(out, replace)) {
@@ -93,11 +110,12 @@ final class DemoCommand implements Callable<Integer> {
                 Npy.write(d.resolve("maps-gradient.npy"), gradient.shape(), gradient.maps());
                 Npy.write(d.resolve("maps-deconvnet.npy"), deconvnet.shape(), deconvnet.maps());
                 List<String[]> tiles = writeTiles(d, run, gradient, deconvnet);
+                Map<Integer, String[]> border = writeBorderTiles(d, run, alternative);
                 Pictures.writePng(contactSheet(run), d.resolve("contact-sheet.png"));
                 int[] top = top25(guided);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                Files.writeString(d.resolve("index.html"),
-                        DemoPage.render(run, gradient, deconvnet, top, tiles, reportLink(), seconds), StandardCharsets.UTF_8);
+                Files.writeString(d.resolve("index.html"), DemoPage.render(run, gradient, deconvnet, top, tiles,
+                        new DemoPage.Border(alternative, border), reportLink(), seconds), StandardCharsets.UTF_8);
                 Files.writeString(d.resolve(MARKER), "written by gbp demo; this folder is replaced by the next demo run\n");
                 dir.commit();
             }
@@ -108,32 +126,82 @@ final class DemoCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** Pixels of the large pictures: the image and its map side by side at 128 px for CIFAR-10. */
+    static final int LARGE = 128;
+    /** Pixels of the small pictures of a card: the zooms on the field and the other methods' maps. */
+    static final int SMALL = 64;
+
     /**
-     * Per image: the image with the receptive field, the guided map, both zoomed on the receptive field
-     * (the map normalised on the crop), and the gradient and deconvnet maps, 3x upscaled.
+     * Per image: the image and the guided map, large and with the receptive field outlined; both zoomed on
+     * the receptive field (the map normalised on the crop); and the gradient and deconvnet maps.
      */
     private static List<String[]> writeTiles(Path dir, ExplainRun run, AttributionResult gradient, AttributionResult deconvnet)
             throws java.io.IOException {
         Files.createDirectories(dir.resolve("tiles"));
         List<String[]> names = new ArrayList<>();
         AttributionResult guided = run.result();
-        int scale = 3;
         for (int i = 0; i < guided.size(); i++) {
-            var c = guided.choice(i);
-            int[] box = ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x());
+            int[] box = field(run, guided.choice(i));
             String stem = String.format(Locale.ROOT, "tiles/%04d-", i);
             String[] files = {stem + "image.png", stem + "guided.png", stem + "image-rf.png", stem + "guided-rf.png",
                 stem + "gradient.png", stem + "deconvnet.png"};
-            Pictures.writePng(Pictures.imageWithField(run.images(), i, box, scale),
-                    dir.resolve(files[0]));
-            Pictures.writePng(Pictures.map(guided.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[1]));
-            Pictures.writePng(Pictures.zoom(Pictures.image(run.images(), i, 1), box, 96), dir.resolve(files[2]));
-            Pictures.writePng(Pictures.mapZoom(guided.map(i), 3, 32, 32, box, run.normalization(), 96), dir.resolve(files[3]));
-            Pictures.writePng(Pictures.map(gradient.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[4]));
-            Pictures.writePng(Pictures.map(deconvnet.map(i), 3, 32, 32, run.normalization(), scale), dir.resolve(files[5]));
+            pair(dir, run, guided, i, box, files[0], files[1]);
+            Pictures.writePng(Pictures.zoom(Pictures.image(run.images(), i, 1), box, SMALL), dir.resolve(files[2]));
+            Pictures.writePng(mapZoom(run, guided, i, box), dir.resolve(files[3]));
+            Pictures.writePng(map(run, gradient, i, scale(run, SMALL)), dir.resolve(files[4]));
+            Pictures.writePng(map(run, deconvnet, i, scale(run, SMALL)), dir.resolve(files[5]));
             names.add(files);
         }
         return names;
+    }
+
+    /**
+     * For each image whose neuron under the other rule (interior or not) differs from the main run's, the
+     * image and guided map of that other neuron, large, with its field outlined.
+     */
+    private static Map<Integer, String[]> writeBorderTiles(Path dir, ExplainRun run, AttributionResult alternative)
+            throws java.io.IOException {
+        Map<Integer, String[]> out = new TreeMap<>();
+        AttributionResult guided = run.result();
+        for (int i = 0; i < guided.size(); i++) {
+            NeuronChoice a = guided.choice(i);
+            NeuronChoice b = alternative.choice(i);
+            if (a.c() == b.c() && a.y() == b.y() && a.x() == b.x()) {
+                continue;
+            }
+            String stem = String.format(Locale.ROOT, "tiles/%04d-other-", i);
+            String[] files = {stem + "image.png", stem + "guided.png"};
+            pair(dir, run, alternative, i, field(run, b), files[0], files[1]);
+            out.put(i, files);
+        }
+        return out;
+    }
+
+    private static void pair(Path dir, ExplainRun run, AttributionResult r, int i, int[] box, String image, String map)
+            throws java.io.IOException {
+        int scale = scale(run, LARGE);
+        Pictures.writePng(Pictures.imageWithField(run.images(), i, box, scale), dir.resolve(image));
+        Pictures.writePng(Pictures.outline(map(run, r, i, scale), box, scale, Pictures.FIELD), dir.resolve(map));
+    }
+
+    private static int[] field(ExplainRun run, NeuronChoice c) {
+        return ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x());
+    }
+
+    /** The smallest whole factor that draws the model's input at least {@code pixels} wide. */
+    static int scale(ExplainRun run, int pixels) {
+        int side = Math.max(run.spec().input()[1], run.spec().input()[2]);
+        return Math.max(1, (pixels + side - 1) / side);
+    }
+
+    private static BufferedImage map(ExplainRun run, AttributionResult r, int i, int scale) {
+        int[] in = run.spec().input();
+        return Pictures.map(r.map(i), in[0], in[1], in[2], run.normalization(), scale);
+    }
+
+    private static BufferedImage mapZoom(ExplainRun run, AttributionResult r, int i, int[] box) {
+        int[] in = run.spec().input();
+        return Pictures.mapZoom(r.map(i), in[0], in[1], in[2], box, run.normalization(), SMALL);
     }
 
     /** All images, each beside its guided map, ten to a row. */
@@ -142,7 +210,7 @@ final class DemoCommand implements Callable<Integer> {
         AttributionResult r = run.result();
         for (int i = 0; i < r.size(); i++) {
             BufferedImage img = Pictures.image(run.images(), i, 2);
-            BufferedImage map = Pictures.map(r.map(i), 3, 32, 32, run.normalization(), 2);
+            BufferedImage map = map(run, r, i, 2);
             tiles.add(Pictures.row(List.of(img, map), List.of("#" + run.datasetIndex()[i] + " " + run.labelName(i)), List.of()));
         }
         return Pictures.grid(tiles, 10, 4);

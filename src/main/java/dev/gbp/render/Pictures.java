@@ -18,6 +18,8 @@ import javax.imageio.ImageIO;
 public final class Pictures {
     private static final Color BACKGROUND = new Color(250, 250, 250);
     private static final Color TEXT = new Color(30, 30, 30);
+    /** The colour receptive fields are outlined in. */
+    public static final Color FIELD = new Color(255, 215, 0);
 
     private Pictures() {}
 
@@ -81,7 +83,7 @@ public final class Pictures {
 
     /** Image {@code i} upscaled {@code scale} times with a receptive field ({x0, y0, x1, y1}) outlined in gold. */
     public static BufferedImage imageWithField(CifarImages images, int i, int[] field, int scale) {
-        return outline(image(images, i, scale), field, scale, new Color(255, 215, 0));
+        return outline(image(images, i, scale), field, scale, FIELD);
     }
 
     /** Outlines a box given in unscaled pixels ({x0, y0, x1, y1}, inclusive) on a picture upscaled by {@code scale}. */

@@ -110,12 +110,17 @@ public final class ExplainWriter {
             n.put("c", c.c());
             n.put("y", c.y());
             n.put("x", c.x());
-            int[] box = ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x());
+            ReceptiveField.Field f = ReceptiveField.field(run.spec(), c.layer(), c.y(), c.x());
+            int[] box = f.clipped();
             ObjectNode rf = o.putObject("receptive_field");
             rf.put("x0", box[0]);
             rf.put("y0", box[1]);
             rf.put("x1", box[2]);
             rf.put("y1", box[3]);
+            rf.put("width", f.fieldWidth());
+            rf.put("height", f.fieldHeight());
+            rf.put("inside_fraction", f.insideFraction());
+            rf.put("clipped", f.isClipped());
         } else {
             o.put("class", c.c());
             o.put("class_name", run.spec().classes().get(c.c()));
@@ -168,18 +173,22 @@ public final class ExplainWriter {
         AttributionResult r = run.result();
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("position,source,index,file,label,label_name,predicted,predicted_name,probability,method,target,"
-                    + "layer,layer_name,c,y,x,activation,runner_up_gap,rf_x0,rf_y0,rf_x1,rf_y1,zero_activation\n");
+                    + "layer,layer_name,c,y,x,activation,runner_up_gap,rf_x0,rf_y0,rf_x1,rf_y1,rf_inside_fraction,rf_clipped,"
+                    + "zero_activation\n");
             for (int i = 0; i < r.size(); i++) {
                 NeuronChoice c = r.choice(i);
                 boolean neuron = r.target().isNeuronTarget();
-                int[] box = neuron ? ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x()) : new int[] {0, 0, 31, 31};
+                int[] in = run.spec().input();
+                ReceptiveField.Field f = neuron ? ReceptiveField.field(run.spec(), c.layer(), c.y(), c.x())
+                        : new ReceptiveField.Field(0, 0, in[2] - 1, in[1] - 1, in[2], in[1]);
+                int[] box = f.clipped();
                 w.write(String.join(",", String.valueOf(i), csv(run.sources().get(i)), String.valueOf(run.datasetIndex()[i]),
                         run.pictureFile(i), String.valueOf(run.images().label(i)), csv(run.labelName(i)),
                         String.valueOf(r.predicted(i)), csv(run.predictedName(i)), fmt(r.probability(i)), r.method(),
                         csv(r.target().spec()), String.valueOf(c.layer()), csv(Target.layerLabel(run.spec(), c.layer())),
                         String.valueOf(c.c()), String.valueOf(c.y()), String.valueOf(c.x()), fmt(c.activation()), fmt(c.gap()),
                         String.valueOf(box[0]), String.valueOf(box[1]), String.valueOf(box[2]), String.valueOf(box[3]),
-                        String.valueOf(c.isZero())));
+                        String.valueOf(f.insideFraction()), String.valueOf(f.isClipped()), String.valueOf(c.isZero())));
                 w.write("\n");
             }
         }
