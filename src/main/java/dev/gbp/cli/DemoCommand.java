@@ -7,6 +7,7 @@ import dev.gbp.attr.GuidedBackprop;
 import dev.gbp.attr.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
+import dev.gbp.data.CifarReader;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
 import dev.gbp.model.Npy;
@@ -34,10 +35,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp demo}: the seed experiment on the shipped model in one command. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The seed experiment: on the shipped model, the first 100 CIFAR-10 test images, the most",
-            "active neuron of conv3 (after its ReLU) back-propagated with guided backpropagation, next to the",
-            "gradient and deconvnet maps. Writes everything 'explain' writes, an index.html with a section per",
-            "class, contact-sheet.png and a top 25 chosen by a stated rule."})
+        description = {"Run the seed experiment on the shipped model and write a page of guided backpropagation maps.",
+            "",
+            "On the first 100 CIFAR-10 test images, the most active neuron of conv3 (after its ReLU) is",
+            "back-propagated with guided backpropagation, next to the gradient and deconvnet maps. Writes",
+            "everything 'explain' writes, an index.html with a section per class, contact-sheet.png and a top 25",
+            "chosen by a stated rule.", ""})
 final class DemoCommand implements Callable<Integer> {
     static final String MARKER = ".gbp-demo";
 
@@ -50,15 +53,15 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped models/cifar10-cnn).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--out", defaultValue = "gbp-demo", paramLabel = "DIR",
             description = "Output folder (default: ${DEFAULT-VALUE}); a previous demo there is replaced.")
     Path out;
 
-    @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Images (default: ${DEFAULT-VALUE}).")
-    int first;
+    @Option(names = "--first", paramLabel = "N", description = "Images (default: 100, or all when there are fewer).")
+    Integer first;
 
     @Option(names = "--layer", defaultValue = "conv3_relu", description = "Target layer (default: ${DEFAULT-VALUE}).")
     String layer;
@@ -69,18 +72,19 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
-        PrintWriter err = spec.commandLine().getErr();
-        Path modelDir = model != null ? model : ShippedModel.path();
-        boolean replace = force || Files.isRegularFile(out.resolve(MARKER));
-        if (Files.exists(out) && !replace) {
-            throw new UsageException(out + " exists and is not a previous demo output (use --force to replace it)");
-        }
-        Selected sel = Selected.load(data, null, "test", 0, first, err);
-        CifarImages images = sel.images();
+        PrintWriter err = Main.messages(spec);
+        Selected.checkRange(0, first);
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
-            ModelInput.requireCifarShape(net.spec(), modelDir);
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            Path modelDir = model.path();
             Target target = Target.parse("max-neuron:" + layer, net.spec());
+            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, err).range(0, first, 100);
+            CifarImages images = sel.images();
+            // The output folder is checked last, after every other option and input.
+            boolean replace = force || Files.isRegularFile(out.resolve(MARKER));
+            if (Files.exists(out) && !replace) {
+                throw new UsageException(out + " exists and is not a previous demo output (use --force to replace it)");
+            }
             int batch = 100;
             AttributionResult guided = BatchRunner.run(GuidedBackprop.of(net), net, images, target, batch, null);
             AttributionResult gradient = BatchRunner.run(GuidedBackprop.gradient(net), net, images, target, batch, null);

@@ -31,7 +31,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Downloads the official CIFAR-10 binary archive, checks its MD5, unpacks it into a temporary folder
  * and moves the complete {@code cifar-10-batches-bin} folder into the cache. Any failure leaves the
- * cache as it was, and removes the folders the download created (e.g. {@code ~/.cache/gbp}).
+ * cache as it was, and removes the folders the download created (e.g. {@code ~/.cache/gbp}). Progress lines
+ * go to the writer the caller gives, without a prefix.
  */
 public final class Downloader {
     public static final URI OFFICIAL_URL = URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz");
@@ -92,7 +93,7 @@ public final class Downloader {
             }
             install(folder);
             installed = true;
-            err.println("gbp: CIFAR-10 installed in " + cacheDir);
+            err.println("CIFAR-10 installed in " + cacheDir);
             return cacheDir;
         } catch (IOException e) {
             throw new FetchException("download of " + url + " failed: " + describe(e) + "\n" + manualHelp(), e);
@@ -151,7 +152,7 @@ public final class Downloader {
                 throw new IOException("the server answered HTTP " + response.statusCode());
             }
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            err.println("gbp: downloading " + url + (length > 0 ? " (" + length / 1_000_000 + " MB)" : ""));
+            err.println("downloading " + url + (length > 0 ? " (" + length / 1_000_000 + " MB)" : ""));
             err.flush();
             long copied;
             try (ProgressBar bar = bar(length); OutputStream out = Files.newOutputStream(archive)) {
