@@ -24,38 +24,41 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp bench}: images/s of the attribution methods against DJL's full autograd and a forward pass. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure, in one run, images/s of guided backprop, of the layer-wise gradient, of DJL's full",
-            "autograd gradient and of a forward pass alone, on a batch of 100 images with target",
-            "max-neuron:conv3_relu: the median of --runs timed runs after warm-up, the four taking turns in",
-            "each round."})
+        description = {"Measure images/s of guided backprop against DJL's full autograd gradient and a forward pass.",
+            "",
+            "In one run: images/s of guided backprop, of the layer-wise gradient, of DJL's full autograd gradient",
+            "and of a forward pass alone, on a batch of images with one target (by default the most active",
+            "neuron of the seed layer): the median of --runs timed runs after warm-up, the four taking turns in",
+            "each round.", ""})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped model).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--data", paramLabel = "PATH",
             description = "CIFAR-10 for the batch (default: as other commands, without downloading; random pixels when none).")
     Path data;
 
-    @Option(names = "--threads", defaultValue = "2", description = "PyTorch threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    Options options;
 
-    @Option(names = "--runs", defaultValue = "15", description = "Timed runs per measurement (at least 10; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "15", paramLabel = "N", description = "Timed runs per measurement (at least 10; default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--batch-size", defaultValue = "100", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--target", defaultValue = "max-neuron:conv3_relu", description = "Target (default: ${DEFAULT-VALUE}).")
-    String target;
+    @Mixin
+    TargetOption target;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -65,25 +68,24 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 10) {
             throw new UsageException("--runs must be at least 10, got " + runs);
         }
-        if (threads < 1 || batchSize < 1) {
-            throw new UsageException("--threads and --batch-size must be at least 1");
+        if (batchSize < 1) {
+            throw new UsageException("--batch-size must be at least 1, got " + batchSize);
         }
-        Path modelDir = model != null ? model : ShippedModel.path();
         Path dataPath = DataLocator.locate(data);
-        TorchRuntime.start(threads);
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
-            ModelInput.requireCifarShape(net.spec(), modelDir);
+        options.startEngine();
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            Path modelDir = model.path();
+            Target t = target.resolve(net.spec());
             CifarImages images;
             String source;
             if (dataPath != null) {
                 images = CifarReader.read(dataPath, CifarReader.Split.TEST);
                 images = images.slice(0, Math.min(batchSize, images.size()));
-                source = "first " + images.size() + " test images of " + dataPath;
+                source = "first " + Counts.of(images.size(), "test image") + " of " + dataPath;
             } else {
                 images = randomImages(batchSize);
-                source = batchSize + " images of uniform random pixels (no data found)";
+                source = Counts.of(batchSize, "image") + " of uniform random pixels (no data found)";
             }
-            Target t = Target.parse(target, net.spec());
             NDArray x = net.preprocess(root, images, 0, images.size());
             Map<String, Runnable> work = new LinkedHashMap<>();
             work.put("guided", attribution(GuidedBackprop.of(net), x, t));
@@ -119,8 +121,8 @@ final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             } else {
                 var out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%s, batch %d, %s, %d threads, median of %d interleaved runs after warm-up%n", modelDir, n, t.spec(),
-                        TorchRuntime.threads(), runs);
+                out.printf(Locale.ROOT, "%s, batch %d, %s, %s, median of %d interleaved runs after warm-up%n", modelDir, n, t.spec(),
+                        Counts.of(TorchRuntime.threads(), "thread"), runs);
                 out.printf(Locale.ROOT, "images: %s%n", source);
                 out.printf(Locale.ROOT, "%-24s %10s %12s%n", "measurement", "ms/batch", "images/s");
                 results.forEach((k, v) -> out.printf(Locale.ROOT, "%-24s %10.1f %12.0f%n", k, Stats.median(v) * 1000, n / Stats.median(v)));

@@ -1,7 +1,5 @@
 package dev.gbp.cli;
 
-import dev.gbp.data.CifarImages;
-import dev.gbp.data.CifarReader;
 import dev.gbp.data.DataLocator;
 import dev.gbp.data.Downloader;
 import java.io.PrintWriter;
@@ -16,20 +14,16 @@ final class DataOption {
                 "else it is downloaded there (with a progress bar and an MD5 check)."})
     Path data;
 
-    /** The data path, downloading into the cache when no place has it. */
+    /** The data path, downloading into the cache when no place has it ({@code err}: the command's messages). */
     Path resolve(PrintWriter err) {
         Path p = DataLocator.locate(data);
         if (p != null) {
             return p;
         }
-        err.println("gbp: no CIFAR-10 data found (no --data, no $" + DataLocator.ENV + ", nothing in "
+        err.println("no CIFAR-10 data found (no --data, no $" + DataLocator.ENV + ", nothing in "
                 + DataLocator.cacheDir() + "); downloading it.");
         err.flush();
         return new Downloader().fetchIntoCache(err);
     }
 
-    /** The images of {@code split}; a single file is used whole whatever the split. */
-    CifarImages read(PrintWriter err, CifarReader.Split split) {
-        return CifarReader.read(resolve(err), split);
-    }
 }

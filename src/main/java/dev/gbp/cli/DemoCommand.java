@@ -8,6 +8,7 @@ import dev.gbp.attr.NeuronChoice;
 import dev.gbp.attr.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
+import dev.gbp.data.CifarReader;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
 import dev.gbp.model.Npy;
@@ -37,12 +38,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp demo}: the seed experiment on the seed network in one command. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The seed experiment: the first 100 CIFAR-10 test images, the most active neuron of the",
-            "ReLU after the third conv layer back-propagated with guided backpropagation, grouped by class.",
-            "Runs on the shipped seed network models/cifar10-seed (three conv layers, each with a ReLU and a",
-            "pooling step). Writes everything 'explain' writes, an index.html with a section per class,",
-            "contact-sheet.png and a top 25 chosen by a stated rule, and shows which chosen neurons sit on the",
-            "border (their receptive field partly in the zero padding) and what --interior picks instead."})
+        description = {"Run the seed experiment on the seed network and write a page of guided backpropagation maps.",
+            "",
+            "On the first 100 CIFAR-10 test images, the most active neuron of the ReLU after the third conv",
+            "layer is back-propagated with guided backpropagation, next to the gradient and deconvnet maps. Runs",
+            "on the shipped seed network models/cifar10-seed (three conv layers, each with a ReLU and a pooling",
+            "step). Writes everything 'explain' writes, an index.html with a section per class, contact-sheet.png,",
+            "a top 25 chosen by a stated rule, and which chosen neurons sit on the border (their receptive field",
+            "partly in the zero padding) with what --interior picks instead.", ""})
 final class DemoCommand implements Callable<Integer> {
     static final String MARKER = ".gbp-demo";
 
@@ -55,15 +58,15 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped models/cifar10-seed).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--out", defaultValue = "gbp-demo", paramLabel = "DIR",
             description = "Output folder (default: ${DEFAULT-VALUE}); a previous demo there is replaced.")
     Path out;
 
-    @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Images (default: ${DEFAULT-VALUE}).")
-    int first;
+    @Option(names = "--first", paramLabel = "N", description = "Images (default: 100, or all when there are fewer).")
+    Integer first;
 
     @Option(names = "--layer", paramLabel = "LAYER",
             description = "Layer of interest, a name or 0-based index (default: the ReLU after the model's third conv layer).")
@@ -80,19 +83,20 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
-        PrintWriter err = spec.commandLine().getErr();
-        Path modelDir = model != null ? model : ShippedModel.path();
-        boolean replace = force || Files.isRegularFile(out.resolve(MARKER));
-        Selected sel = Selected.load(data, null, "test", 0, first, err);
-        CifarImages images = sel.images();
+        PrintWriter err = Main.messages(spec);
+        Selected.checkRange(0, first);
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
-            ModelInput.requireCifarShape(net.spec(), modelDir);
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            Path modelDir = model.path();
             String layerRef = layer != null ? layer : net.spec().seedLayerRef();
             Target.MaxNeuron plain = (Target.MaxNeuron) Target.parse("max-neuron:" + layerRef, net.spec());
             Target.MaxNeuron inner = plain.toInterior();
             inner.layer(net.spec()); // a layer without interior neurons is refused before any work
             Target target = interior ? inner : plain;
+            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, err).range(0, first, 100);
+            CifarImages images = sel.images();
+            // The output folder is checked last, after every other option and input.
+            boolean replace = force || Files.isRegularFile(out.resolve(MARKER));
             if (Files.exists(out) && !replace) {
                 throw new UsageException(out + " exists and is not a previous demo output (use --force to replace it)");
             }

@@ -9,7 +9,6 @@ import dev.gbp.data.CifarReader;
 import dev.gbp.model.Classifier;
 import dev.gbp.model.Network;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -21,8 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp eval}: accuracy, per-class accuracy and confusion matrix of a bundle. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a model bundle on CIFAR-10: accuracy overall and per class, and the",
-            "confusion matrix (rows: true class, columns: predicted class)."})
+        description = {"Evaluate a model bundle on CIFAR-10: accuracy, per-class accuracy, confusion matrix.",
+            "",
+            "Accuracy overall and per class, and the confusion matrix (rows: true class, columns: predicted class).", ""})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,14 +33,14 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle folder.")
-    Path model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--split", defaultValue = "test",
+    @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
             description = "Split of a data folder: test or train (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--first", paramLabel = "N", description = "Only the first N images.")
+    @Option(names = "--first", paramLabel = "N", description = "Only the first N images (default: all).")
     Integer first;
 
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
@@ -48,18 +48,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.messages(spec);
         CifarReader.Split s = SplitOption.parse(split);
-        if (first != null && first < 1) {
-            throw new UsageException("--first must be at least 1, got " + first);
-        }
-        CifarImages images = data.read(err, s);
-        if (first != null) {
-            images = images.slice(0, Math.min(first, images.size()));
-        }
+        Selected.checkRange(0, first);
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(model, root)) {
-            ModelInput.requireCifarShape(net.spec(), model);
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            CifarImages images = Selected.fromData(data, s, err).range(0, first, Selected.ALL).images();
             List<String> classes = net.spec().classes();
             int k = classes.size();
             Classifier.Predictions p = Classifier.predict(net, images, 500);
@@ -81,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
-                o.put("model", model.toString());
+                o.put("model", model.path().toString());
                 o.put("accuracy", accuracy);
                 o.put("correct", correct);
                 o.put("count", images.size());

@@ -13,7 +13,7 @@ import dev.gbp.report.ActivationDump;
 import dev.gbp.report.ExplainRun;
 import dev.gbp.report.ExplainWriter;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -25,10 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp explain}: maps for a set of images, one target and one method. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Back-propagate a target to the input pixels with guided backpropagation, deconvnet, the",
-            "plain gradient or one of the methods compared with them, and write a PNG per image,",
-            "maps.npy (N x 3 x 32 x 32 float32, the gradient with",
-            "respect to the normalised input), index.json, index.csv and an index.html gallery.",
+        description = {"Map what a target responds to in each image, with guided backpropagation or another method.",
+            "",
+            "Back-propagates the target to the input pixels with guided backpropagation, deconvnet, the plain",
+            "gradient or one of the methods compared with them, and writes a PNG per image, maps.npy",
+            "(N x 3 x 32 x 32 float32, the gradient with respect to the normalised input), index.json, index.csv",
+            "and an index.html gallery.",
             "",
             "Targets: max-neuron:<layer> (the most active neuron of the layer, per image; every other neuron",
             "of the layer is set to zero and the seed is its activation), neuron:<layer>:<c>,<y>,<x>,",
@@ -39,43 +41,41 @@ final class ExplainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    ModelOption model;
+
+    @Mixin
     ImageSource source;
 
     @Mixin
     Options options;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle folder.")
-    Path model;
-
     @Option(names = "--first", paramLabel = "N", description = "Explain N images (after --skip). Default: all.")
     Integer first;
 
-    @Option(names = "--method", defaultValue = "guided",
-            description = {"guided, deconvnet, gradient, gradcam, guided-gradcam, smoothgrad, smoothgrad-sq,",
-                "vargrad, integrated-gradients or input-x-gradient (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--method", defaultValue = "guided", paramLabel = "NAME",
+            completionCandidates = MethodNames.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin
     MethodOptions methodOptions;
 
-    @Option(names = "--target", required = true, paramLabel = "SPEC", description = "What to explain, e.g. max-neuron:conv3_relu.")
-    String target;
+    @Mixin
+    TargetOption target;
 
-    @Option(names = "--normalize", defaultValue = "color",
+    @Option(names = "--normalize", defaultValue = "color", paramLabel = "HOW",
             description = "How maps are drawn: color, gray, positive, negative, diverging (default: ${DEFAULT-VALUE}).")
     String normalize;
 
-    @Option(names = "--batch-size", defaultValue = "100", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--scale", defaultValue = "4", description = "Nearest-neighbour upscaling of pictures (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", defaultValue = "4", paramLabel = "N",
+            description = "Nearest-neighbour upscaling of pictures, 1..32 (default: ${DEFAULT-VALUE}).")
     int scale;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (written atomically).")
-    Path out;
-
-    @Option(names = "--force", description = "Replace an existing output folder.")
-    boolean force;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--dump-activations",
             description = "Also write activations.npz: the normalised input, every layer's output and the logits.")
@@ -83,22 +83,26 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        Normalization norm = Normalization.parse(normalize);
+        PrintWriter err = Main.messages(spec);
+        // The options first, then the model, target, method and images; the output folder last.
+        Normalization norm = normalization(normalize);
         if (batchSize < 1) {
             throw new UsageException("--batch-size must be at least 1, got " + batchSize);
         }
         if (scale < 1 || scale > 32) {
             throw new UsageException("--scale must be 1..32, got " + scale);
         }
-        UsageException.requireNewOrForced(out, force);
-        Selected sel = source.load(first, err);
-        CifarImages chosen = sel.images();
+        MethodNames.check("--method", List.of(method));
+        Methods.Options mo = methodOptions.toOptions();
+        source.check(first);
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(model, root)) {
-            ModelInput.requireCifarShape(net.spec(), model);
-            Target t = Target.parse(target, net.spec());
-            var attribution = Methods.create(method, net, methodOptions.toOptions());
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            Target t = target.resolve(net.spec());
+            methodOptions.checkLayer(net.spec());
+            var attribution = Methods.create(method, net, mo);
+            Selected sel = source.load(net.spec(), first, Selected.ALL, err);
+            CifarImages chosen = sel.images();
+            output.check();
             AttributionResult result;
             try (ProgressBar bar = chosen.size() > batchSize ? ProgressBars.create("explain", chosen.size(), "img") : null) {
                 result = BatchRunner.run(attribution, net, chosen, t, batchSize, done -> {
@@ -107,8 +111,9 @@ final class ExplainCommand implements Callable<Integer> {
                     }
                 });
             }
-            ExplainRun run = new ExplainRun(model.toString(), net.spec(), chosen, sel.sources(), sel.indices(), result, norm, scale);
-            try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
+            ExplainRun run = new ExplainRun(model.path().toString(), net.spec(), chosen, sel.sources(), sel.indices(), result,
+                    norm, scale);
+            try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force)) {
                 try (ProgressBar bar = chosen.size() > batchSize ? ProgressBars.create("pictures", chosen.size(), "img") : null) {
                     ExplainWriter.write(dir.path(), run, true, bar == null ? null : () -> bar.step());
                 }
@@ -118,10 +123,19 @@ final class ExplainCommand implements Callable<Integer> {
                 dir.commit();
             }
             report(err, result);
-            spec.commandLine().getOut().printf(Locale.ROOT, "%d maps (%s, %s) written to %s%n", result.size(),
-                    result.method(), t.spec(), out);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s (%s, %s) written to %s%n", Counts.of(result.size(), "map"),
+                    result.method(), t.spec(), output.out);
         }
         return Main.EXIT_OK;
+    }
+
+    /** {@code --normalize}, named in the error. */
+    static Normalization normalization(String name) {
+        try {
+            return Normalization.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--normalize: " + e.getMessage());
+        }
     }
 
     static void report(PrintWriter err, AttributionResult result) {
@@ -130,7 +144,8 @@ final class ExplainCommand implements Callable<Integer> {
             zero += result.choice(i).isZero() ? 1 : 0;
         }
         if (zero > 0) {
-            err.printf(Locale.ROOT, "gbp: note: %d image(s) had a chosen activation of 0; their maps are all zero%n", zero);
+            err.printf(Locale.ROOT, "note: %s had a chosen activation of 0; %s%n", Counts.of(zero, "image"),
+                    zero == 1 ? "its map is all zero" : "their maps are all zero");
         }
     }
 }

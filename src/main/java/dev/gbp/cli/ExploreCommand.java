@@ -1,13 +1,13 @@
 package dev.gbp.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.gbp.attr.Methods;
 import dev.gbp.data.CifarImages;
 import dev.gbp.explore.Explorer;
 import dev.gbp.explore.ExplorerServer;
 import dev.gbp.model.Network;
 import java.io.PrintWriter;
 import java.net.BindException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code gbp explore}: the interactive explorer, a local web page served until Ctrl-C. */
 @Command(name = "explore", mixinStandardHelpOptions = true,
-        description = {"Serve an interactive explorer on this machine: pick an image, a method and a target (any",
-            "layer, channel, neuron or class), see the map at once, click a channel or a feature-map position to",
-            "explain that neuron, and compare every method side by side. Open the printed address in a browser;",
-            "Ctrl-C stops it. The page needs no network."})
+        description = {"Serve an interactive explorer of images, methods and targets on this machine.",
+            "",
+            "Pick an image, a method and a target (any layer, channel, neuron or class), see the map at once,",
+            "click a channel or a feature-map position to explain that neuron, and compare every method side by",
+            "side. Open the printed address in a browser; Ctrl-C stops it. The page needs no network.", ""})
 final class ExploreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,11 +33,11 @@ final class ExploreCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped models/cifar10-cnn).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Images to offer (default: ${DEFAULT-VALUE}).")
-    int first;
+    @Option(names = "--first", paramLabel = "N", description = "Images to offer (default: 100, or all when there are fewer).")
+    Integer first;
 
     @Mixin
     MethodOptions methodOptions;
@@ -50,17 +51,18 @@ final class ExploreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.messages(spec);
         if (port < 0 || port > 65535) {
             throw new UsageException("--port must be 0..65535, got " + port);
         }
-        Path modelDir = model != null ? model : ShippedModel.path();
-        Selected sel = source.load(first, err);
-        CifarImages chosen = sel.images();
+        Methods.Options mo = methodOptions.toOptions();
+        source.check(first);
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
-            ModelInput.requireCifarShape(net.spec(), modelDir);
-            Explorer explorer = new Explorer(net, chosen, sel.sources(), methodOptions.toOptions());
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            methodOptions.checkLayer(net.spec());
+            Selected sel = source.load(net.spec(), first, 100, err);
+            CifarImages chosen = sel.images();
+            Explorer explorer = new Explorer(net, chosen, sel.sources(), mo);
             ExplorerServer server;
             try {
                 server = ExplorerServer.start(explorer, host, port);
@@ -72,8 +74,8 @@ final class ExploreCommand implements Callable<Integer> {
                 // Serves until the process is stopped (Ctrl-C), whose shutdown hook releases this wait.
                 CountDownLatch latch = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown));
-                spec.commandLine().getOut().printf("gbp explorer: %d image%s of %s on model %s%nopen %s (Ctrl-C stops it)%n",
-                        chosen.size(), chosen.size() == 1 ? "" : "s", describe(sel), modelDir, server.url());
+                spec.commandLine().getOut().printf("gbp explorer: %s of %s on model %s%nopen %s (Ctrl-C stops it)%n",
+                        Counts.of(chosen.size(), "image"), describe(sel), model.path(), server.url());
                 spec.commandLine().getOut().flush();
                 latch.await();
             }

@@ -3,6 +3,7 @@ package dev.gbp.cli;
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.Target;
+import dev.gbp.data.CifarReader;
 import dev.gbp.eval.Faithfulness;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
@@ -20,10 +21,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp faithfulness}: deletion and insertion curves. */
 @Command(name = "faithfulness", mixinStandardHelpOptions = true,
-        description = {"Deletion and insertion curves (Petsiuk et al. 2018): pixels ranked by the per-pixel sum of |map|,",
-            "changed 32 at a time; deletion replaces them with the mean colour, insertion restores them into a",
-            "blurred copy. Area under each curve (trapezoid rule), against a random ranking.",
-            "Writes faithfulness.json, charts and index.html."})
+        description = {"Measure faithfulness with deletion and insertion curves (Petsiuk et al. 2018).",
+            "",
+            "Pixels ranked by the per-pixel sum of |map| are changed --step at a time; deletion replaces them with",
+            "the mean colour, insertion restores them into a blurred copy. Area under each curve (trapezoid",
+            "rule), against a random ranking. Writes faithfulness.json, charts and index.html.", ""})
 final class FaithfulnessCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,7 +42,7 @@ final class FaithfulnessCommand implements Callable<Integer> {
     @Mixin
     EvaluationOptions eval;
 
-    @Option(names = "--step", defaultValue = "32", description = "Pixels changed per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step", defaultValue = "32", paramLabel = "N", description = "Pixels changed per step (default: ${DEFAULT-VALUE}).")
     int step;
 
     @Override
@@ -49,24 +51,25 @@ final class FaithfulnessCommand implements Callable<Integer> {
         if (step < 1) {
             throw new UsageException("--step must be at least 1, got " + step);
         }
-        Selected sel = Selected.load(data, null, "test", 0, eval.first, spec.commandLine().getErr());
+        Methods.Options mo = methodOptions.toOptions();
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(eval.model, root)) {
-            ModelInput.requireCifarShape(net.spec(), eval.model);
-            Target t = Target.parse(eval.target, net.spec());
-            Methods.Options mo = methodOptions.toOptions();
-            SanityCommand.checkMethods(eval.methods, net, mo);
+        try (NDManager root = NDManager.newBaseManager(); Network net = eval.model.load(root)) {
+            Target t = eval.target.resolve(net.spec());
+            methodOptions.checkLayer(net.spec());
+            SanityCommand.createAll(eval.methods, net, mo);
+            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
+            eval.output.check();
             long start = System.nanoTime();
             List<Faithfulness.Curve> curves = Faithfulness.compare(net, sel.images(), t, eval.methods, mo, step, eval.batchSize);
             int n = sel.images().size();
-            try (AtomicDirectory dir = AtomicDirectory.create(eval.out, eval.force)) {
+            try (AtomicDirectory dir = AtomicDirectory.create(eval.output.out, eval.output.force)) {
                 EvaluationPages.writeFaithfulnessJson(dir.path().resolve("faithfulness.json"), t, n, step, curves);
                 String body = EvaluationPages.faithfulnessSection(dir.path(), "charts", t, n, step, curves);
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp faithfulness: " + t.spec(),
-                        "model " + eval.model + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
+                        "model " + eval.model.path() + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();
             }
-            spec.commandLine().getOut().printf(Locale.ROOT, "faithfulness written to %s in %.1f s%n", eval.out,
+            spec.commandLine().getOut().printf(Locale.ROOT, "faithfulness written to %s in %.1f s%n", eval.output.out,
                     (System.nanoTime() - start) / 1e9);
         }
         return Main.EXIT_OK;

@@ -3,7 +3,9 @@ package dev.gbp.cli;
 import dev.gbp.data.DataException;
 import dev.gbp.io.FileErrors;
 import dev.gbp.model.ModelException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import picocli.CommandLine;
@@ -50,22 +52,91 @@ public final class Main implements Runnable {
         cli.setUsageHelpWidth(120);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((ex, args) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("gbp: " + ex.getMessage());
-            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println(prefix(cmd.getCommandSpec()) + ex.getMessage());
+            String near = ex instanceof CommandLine.UnmatchedArgumentException u ? nearest(u) : null;
+            if (near != null) {
+                err.println("Did you mean '" + near + "'?");
+            }
+            err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
             return EXIT_USAGE;
         });
         return cli;
+    }
+
+    /**
+     * For a mistyped command or option, the one name (of the command's subcommands, or options for an
+     * argument starting with '-') within two edits (a swap of neighbours counts as one) of the first
+     * unmatched argument, or null when there is none or more than one.
+     */
+    static String nearest(CommandLine.UnmatchedArgumentException ex) {
+        if (ex.getUnmatched().isEmpty()) {
+            return null;
+        }
+        String arg = ex.getUnmatched().get(0);
+        CommandLine.Model.CommandSpec command = ex.getCommandLine().getCommandSpec();
+        java.util.Collection<String> names;
+        if (arg.startsWith("-")) {
+            int eq = arg.indexOf('=');
+            arg = eq > 0 ? arg.substring(0, eq) : arg;
+            names = command.optionsMap().keySet();
+        } else {
+            names = command.subcommands().keySet();
+        }
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        boolean tie = false;
+        for (String name : names) {
+            int d = editDistance(arg, name);
+            if (d < bestDistance) {
+                best = name;
+                bestDistance = d;
+                tie = false;
+            } else if (d == bestDistance) {
+                tie = true;
+            }
+        }
+        return best != null && !tie && bestDistance <= Math.min(2, arg.length() / 3) ? best : null;
+    }
+
+    /** Edits (insert, delete, replace, swap two neighbours) that turn {@code a} into {@code b}. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    /** The one prefix of gbp's messages: {@code "gbp <command> [<subcommand>]: "}. */
+    static String prefix(CommandLine.Model.CommandSpec command) {
+        return command.qualifiedName() + ": ";
+    }
+
+    /** A writer on the command's stderr that starts every line with {@link #prefix}. */
+    static PrintWriter messages(CommandLine.Model.CommandSpec command) {
+        return new PrintWriter(new LinePrefixer(command.commandLine().getErr(), prefix(command)), true);
     }
 
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         if (ex instanceof UsageException || ex instanceof DataException || ex instanceof ModelException
                 || ex instanceof IllegalArgumentException || ex instanceof FileAlreadyExistsException) {
-            err.println("gbp " + cmd.getCommandName() + ": " + message(ex));
+            err.println(prefix(cmd.getCommandSpec()) + message(ex));
             return EXIT_USAGE;
         }
-        err.println("gbp " + cmd.getCommandName() + ": failed: " + message(ex));
+        err.println(prefix(cmd.getCommandSpec()) + "failed: " + message(ex));
         if (System.getenv("GBP_DEBUG") != null) {
             ex.printStackTrace(err);
         } else {
@@ -80,5 +151,39 @@ public final class Main implements Runnable {
         }
         String m = ex.getMessage();
         return m == null ? ex.getClass().getSimpleName() : m;
+    }
+
+    /** Writes a prefix at the start of every line; flushing flushes the target, closing leaves it open. */
+    private static final class LinePrefixer extends Writer {
+        private final Writer out;
+        private final String prefix;
+        private boolean lineStart = true;
+
+        LinePrefixer(Writer out, String prefix) {
+            this.out = out;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                if (lineStart) {
+                    out.write(prefix);
+                    lineStart = false;
+                }
+                out.write(buf[i]);
+                lineStart = buf[i] == '\n';
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
     }
 }

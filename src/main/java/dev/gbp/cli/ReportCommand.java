@@ -1,6 +1,9 @@
 package dev.gbp.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.gbp.attr.Methods;
+import dev.gbp.attr.Target;
+import dev.gbp.data.CifarReader;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
 import dev.gbp.report.FullReport;
@@ -16,9 +19,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp report}: the whole story on one page. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write one self-contained HTML report (with its image files): the seed gallery, the methods side",
-            "by side, the controls (random weights, another class, the three ReLU rules), the sanity-check charts",
-            "and the faithfulness table, each with a note on how to read it."})
+        description = {"Write one HTML report: seed gallery, methods side by side, controls, sanity checks, faithfulness.",
+            "",
+            "One self-contained page (with its image files): the seed gallery, the methods side by side, the",
+            "controls (random weights, another class, the three ReLU rules), the sanity-check charts and the",
+            "faithfulness table, each with a note on how to read it.",
+            "",
+            "--samples and --steps apply as given to the methods side by side; the sanity checks and faithfulness,",
+            "which run every method many times, use at most " + FullReport.LIGHT_SAMPLES + " SmoothGrad samples and "
+                + FullReport.LIGHT_STEPS + " integrated-gradients",
+            "steps. The page and the command's messages state the numbers used.", ""})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,11 +42,11 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     MethodOptions methodOptions;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model bundle (default: the shipped model).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--first", defaultValue = "100", paramLabel = "N", description = "Test images (default: ${DEFAULT-VALUE}).")
-    int first;
+    @Option(names = "--first", paramLabel = "N", description = "Test images (default: 100, or all when there are fewer).")
+    Integer first;
 
     @Option(names = "--layer", defaultValue = "conv3_relu", description = "Layer of the seed experiment (default: ${DEFAULT-VALUE}).")
     String layer;
@@ -52,17 +62,24 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        Path modelDir = model != null ? model : ShippedModel.path();
-        UsageException.requireNewOrForced(out, force);
-        Selected sel = Selected.load(data, null, "test", 0, first, err);
+        PrintWriter err = Main.messages(spec);
+        Methods.Options mo = methodOptions.toOptions();
+        Selected.checkRange(0, first);
         options.startEngine();
         long start = System.nanoTime();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
-            ModelInput.requireCifarShape(net.spec(), modelDir);
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            Path modelDir = model.path();
+            Target.parse("max-neuron:" + layer, net.spec());
+            methodOptions.checkLayer(net.spec());
+            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, err).range(0, first, 100);
+            UsageException.requireNewOrForced(out, force);
+            err.printf(Locale.ROOT, "SmoothGrad %s and integrated gradients %s in the methods side by side; %s and %s in the"
+                    + " sanity checks and faithfulness%n", Counts.of(mo.samples(), "sample"), Counts.of(mo.steps(), "step"),
+                    Counts.of(Math.min(mo.samples(), FullReport.LIGHT_SAMPLES), "sample"),
+                    Counts.of(Math.min(mo.steps(), FullReport.LIGHT_STEPS), "step"));
             FullReport report = new FullReport(net, root, modelDir.toString(), sel.images(), sel.indices(), layer,
-                    methodOptions.toOptions(), !noControls, step -> {
-                        err.printf(Locale.ROOT, "gbp report: %s (%.0f s)%n", step, (System.nanoTime() - start) / 1e9);
+                    mo, !noControls, step -> {
+                        err.printf(Locale.ROOT, "%s (%.0f s)%n", step, (System.nanoTime() - start) / 1e9);
                         err.flush();
                     });
             try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {

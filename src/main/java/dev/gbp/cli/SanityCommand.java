@@ -3,6 +3,7 @@ package dev.gbp.cli;
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.Target;
+import dev.gbp.data.CifarReader;
 import dev.gbp.eval.SanityCheck;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
@@ -20,10 +21,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp sanity}: model-parameter randomisation tests. */
 @Command(name = "sanity", mixinStandardHelpOptions = true,
-        description = {"Sanity checks (Adebayo et al. 2018): cascading randomisation of the blocks from the top down and",
-            "independent randomisation of one block at a time; at every step, for every image, Spearman rank",
-            "correlation of absolute and of signed maps, SSIM and Spearman of HOG features against the trained",
-            "network's map. Writes sanity.json, charts and index.html."})
+        description = {"Run the sanity checks of Adebayo et al. (2018): how maps change when weights are randomised.",
+            "",
+            "Cascading randomisation of the blocks from the top down and independent randomisation of one block",
+            "at a time; at every step, for every image, Spearman rank correlation of absolute and of signed maps,",
+            "SSIM and Spearman of HOG features against the trained network's map. Writes sanity.json, charts",
+            "and index.html.", ""})
 final class SanityCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,23 +51,24 @@ final class SanityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SanityCheck.Position pos = parsePosition(position);
         eval.check();
-        Selected sel = Selected.load(data, null, "test", 0, eval.first, spec.commandLine().getErr());
+        Methods.Options mo = methodOptions.toOptions();
         options.startEngine();
-        try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(eval.model, root)) {
-            ModelInput.requireCifarShape(net.spec(), eval.model);
-            Target t = Target.parse(eval.target, net.spec());
-            Methods.Options mo = methodOptions.toOptions();
-            checkMethods(eval.methods, net, mo);
+        try (NDManager root = NDManager.newBaseManager(); Network net = eval.model.load(root)) {
+            Target t = eval.target.resolve(net.spec());
+            methodOptions.checkLayer(net.spec());
+            createAll(eval.methods, net, mo);
+            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
+            eval.output.check();
             long start = System.nanoTime();
             SanityCheck.Result r = new SanityCheck(net, root, mo.seed(), eval.batchSize).run(sel.images(), t, eval.methods, mo, pos, 3);
-            try (AtomicDirectory dir = AtomicDirectory.create(eval.out, eval.force)) {
+            try (AtomicDirectory dir = AtomicDirectory.create(eval.output.out, eval.output.force)) {
                 EvaluationPages.writeSanityJson(dir.path().resolve("sanity.json"), r);
                 String body = EvaluationPages.sanitySection(dir.path(), "charts", r, EvaluationPages.thumbnails(sel.images(), 3));
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp sanity: " + t.spec(),
-                        "model " + eval.model + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
+                        "model " + eval.model.path() + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();
             }
-            spec.commandLine().getOut().printf(Locale.ROOT, "sanity checks written to %s in %.1f s%n", eval.out,
+            spec.commandLine().getOut().printf(Locale.ROOT, "sanity checks written to %s in %.1f s%n", eval.output.out,
                     (System.nanoTime() - start) / 1e9);
         }
         return Main.EXIT_OK;
@@ -81,12 +85,10 @@ final class SanityCommand implements Callable<Integer> {
         }
     }
 
-    static void checkMethods(List<String> methods, Network net, Methods.Options o) {
-        if (methods.isEmpty()) {
-            throw new UsageException("--methods needs at least one method");
-        }
+    /** Creates every method once, so that an option a method cannot use (e.g. --cam-layer) fails before the work. */
+    static void createAll(List<String> methods, Network net, Methods.Options o) {
         for (String m : methods) {
-            Methods.create(m, net, o); // throws naming an unknown method
+            Methods.create(m, net, o);
         }
     }
 }

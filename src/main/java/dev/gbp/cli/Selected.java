@@ -8,44 +8,69 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The images a command works on: from {@code --images} files or the data set, after {@code --skip}
  * and {@code --first}, each with a display name and its index in the data set (-1 for pictures).
  */
 record Selected(CifarImages images, List<String> sources, int[] indices) {
+    /** {@code --first}'s default when it means every image. */
+    static final int ALL = Integer.MAX_VALUE;
 
-    static Selected load(DataOption data, List<Path> files, String split, int skip, Integer first, PrintWriter err) {
+    /** Every image of {@code split} of the data (a single file is used whole), named like {@code test_batch.bin#7}. */
+    static Selected fromData(DataOption data, CifarReader.Split split, PrintWriter err) {
+        Path p = data.resolve(err);
+        CifarImages all = CifarReader.read(p, split);
+        String prefix = Files.isDirectory(p) ? (split == CifarReader.Split.TEST ? CifarReader.TEST_FILE : "train")
+                : p.getFileName().toString();
+        List<String> names = new ArrayList<>();
+        int[] index = new int[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            names.add(prefix + "#" + i);
+            index[i] = i;
+        }
+        return new Selected(all, names, index);
+    }
+
+    /** Every image of the files, each picture brought to {@code height x width}. */
+    static Selected fromFiles(List<Path> files, int height, int width, ImageFiles.Resize resize,
+            Consumer<ImageFiles.Resized> resized) {
+        List<String> names = new ArrayList<>();
+        List<Integer> index = new ArrayList<>();
+        CifarImages all = ImageFiles.read(files, height, width, resize, names, index, resized);
+        return new Selected(all, names, index.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Checks {@code --skip} and {@code --first} before anything is read. */
+    static void checkRange(int skip, Integer first) {
         if (skip < 0) {
             throw new UsageException("--skip must not be negative, got " + skip);
         }
         if (first != null && first < 1) {
             throw new UsageException("--first must be at least 1, got " + first);
         }
-        List<String> names = new ArrayList<>();
-        List<Integer> index = new ArrayList<>();
-        CifarImages all;
-        if (files != null && !files.isEmpty()) {
-            all = ImageFiles.read(files, names, index);
-        } else {
-            CifarReader.Split s = SplitOption.parse(split);
-            Path p = data.resolve(err);
-            all = CifarReader.read(p, s);
-            String prefix = Files.isDirectory(p) ? (s == CifarReader.Split.TEST ? CifarReader.TEST_FILE : "train")
-                    : p.getFileName().toString();
-            for (int i = 0; i < all.size(); i++) {
-                names.add(prefix + "#" + i);
-                index.add(i);
-            }
+    }
+
+    /**
+     * The images after the first {@code skip}: {@code first} of them when given (more than there are is an
+     * error), else {@code byDefault} or as many as there are.
+     */
+    Selected range(int skip, Integer first, int byDefault) {
+        checkRange(skip, first);
+        int size = images.size();
+        if (skip >= size) {
+            throw new UsageException("--skip " + skip + " leaves no images (there are " + size + ")");
         }
-        if (skip >= all.size()) {
-            throw new UsageException("--skip " + skip + " leaves no images (there are " + all.size() + ")");
+        int available = size - skip;
+        if (first != null && first > available) {
+            throw new UsageException("--first " + first + ": only " + Counts.of(available, "image is", "images are")
+                    + " available" + (skip > 0 ? " after --skip " + skip + " (" + size + " in all)" : "")
+                    + "; use --first 1.." + available + " or leave it out");
         }
-        int end = first == null ? all.size() : (int) Math.min(all.size(), (long) skip + first);
+        int end = skip + Math.min(available, first != null ? first : byDefault);
         int[] idx = new int[end - skip];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = index.get(skip + i);
-        }
-        return new Selected(all.slice(skip, end), List.copyOf(names.subList(skip, end)), idx);
+        System.arraycopy(indices, skip, idx, 0, idx.length);
+        return new Selected(images.slice(skip, end), List.copyOf(sources.subList(skip, end)), idx);
     }
 }

@@ -33,10 +33,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp train}: trains a network on CIFAR-10 and writes a model bundle. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a CNN on the CIFAR-10 training set and write a model bundle (model.json,",
-            "weights.npz, training.json). Augmentation: random crop with 4-pixel padding and",
-            "horizontal flip; SGD with Nesterov momentum on a one-cycle schedule; label smoothing 0.1.",
-            "Test accuracy is printed after every epoch. The bundle is written atomically."})
+        description = {"Train a CNN on CIFAR-10 and write a model bundle.",
+            "",
+            "Trains on the CIFAR-10 training set and writes model.json, weights.npz and training.json.",
+            "Augmentation: random crop with 4-pixel padding and horizontal flip; SGD with Nesterov momentum on a",
+            "one-cycle schedule; label smoothing 0.1. Test accuracy is printed after every epoch. The bundle is",
+            "written atomically.", ""})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -84,14 +86,17 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        PrintWriter messages = Main.messages(spec);
         TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed);
-        UsageException.requireNewOrForced(out, force);
+        if (trainLimit != null && trainLimit < 1) {
+            throw new UsageException("--train-limit must be at least 1, got " + trainLimit);
+        }
         if (init != null && arch != null) {
             throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
         }
         ModelSpec architecture = init != null ? ModelSpec.read(init.resolve(Network.MODEL_FILE))
                 : arch == null ? DefaultArchitecture.cifar10() : ModelSpec.read(arch);
-        Path dataPath = data.resolve(err);
+        Path dataPath = data.resolve(messages);
         if (!Files.isDirectory(dataPath)) {
             throw new UsageException("--data must be the CIFAR-10 folder for training (it needs the train and test files), got "
                     + dataPath);
@@ -99,19 +104,18 @@ final class TrainCommand implements Callable<Integer> {
         CifarImages train = CifarReader.read(dataPath, CifarReader.Split.TRAIN);
         CifarImages test = CifarReader.read(dataPath, CifarReader.Split.TEST);
         if (trainLimit != null) {
-            if (trainLimit < 1) {
-                throw new UsageException("--train-limit must be positive");
-            }
             train = train.slice(0, Math.min(trainLimit, train.size()));
         }
+        // The output folder is checked last, after every other option and input.
+        UsageException.requireNewOrForced(out, force);
         options.startEngine();
         float[][] stats = init != null ? new float[][] {architecture.mean(), architecture.std()} : Augmenter.channelStats(train);
         ModelSpec specWithStats = architecture.withNormalization(stats[0], stats[1]);
-        err.printf(Locale.ROOT, "gbp train: %d training and %d test images from %s; %d threads%n",
-                train.size(), test.size(), dataPath, TorchRuntime.threads());
-        err.printf(Locale.ROOT, "gbp train: normalisation mean %.4f %.4f %.4f, std %.4f %.4f %.4f%n",
+        messages.printf(Locale.ROOT, "%s and %s from %s; %s%n", Counts.of(train.size(), "training image"),
+                Counts.of(test.size(), "test image"), dataPath, Counts.of(TorchRuntime.threads(), "thread"));
+        messages.printf(Locale.ROOT, "normalisation mean %.4f %.4f %.4f, std %.4f %.4f %.4f%n",
                 stats[0][0], stats[0][1], stats[0][2], stats[1][0], stats[1][1], stats[1][2]);
-        err.flush();
+        messages.flush();
 
         long started = System.nanoTime();
         try (AtomicDirectory dir = AtomicDirectory.create(out, force);
@@ -130,8 +134,8 @@ final class TrainCommand implements Callable<Integer> {
             dir.commit();
             EpochStats last = history.get(history.size() - 1);
             spec.commandLine().getOut().printf(Locale.ROOT,
-                    "trained %d epochs in %.1f min: test accuracy %.4f; bundle written to %s%n",
-                    history.size(), seconds / 60, last.testAccuracy(), out);
+                    "trained %s in %.1f min: test accuracy %.4f; bundle written to %s%n",
+                    Counts.of(history.size(), "epoch"), seconds / 60, last.testAccuracy(), out);
         }
         return Main.EXIT_OK;
     }

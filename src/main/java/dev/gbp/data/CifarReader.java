@@ -54,15 +54,21 @@ public final class CifarReader {
 
     /** True when {@code dir} holds every file of the official binary layout. */
     public static boolean isComplete(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
+        return Files.isDirectory(dir) && missingFiles(dir).isEmpty();
+    }
+
+    /** The files of the official binary layout (the five training files and the test file) that {@code dir} lacks. */
+    public static List<String> missingFiles(Path dir) {
+        List<String> missing = new ArrayList<>();
         for (String f : TRAIN_FILES) {
             if (!Files.isRegularFile(dir.resolve(f))) {
-                return false;
+                missing.add(f);
             }
         }
-        return Files.isRegularFile(dir.resolve(TEST_FILE));
+        if (!Files.isRegularFile(dir.resolve(TEST_FILE))) {
+            missing.add(TEST_FILE);
+        }
+        return missing;
     }
 
     /** Reads every record of one file, checking its size and labels. */

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -29,7 +31,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Downloads the official CIFAR-10 binary archive, checks its MD5, unpacks it into a temporary folder
  * and moves the complete {@code cifar-10-batches-bin} folder into the cache. Any failure leaves the
- * cache as it was.
+ * cache as it was, and removes the folders the download created (e.g. {@code ~/.cache/gbp}). Progress lines
+ * go to the writer the caller gives, without a prefix.
  */
 public final class Downloader {
     public static final URI OFFICIAL_URL = URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz");
@@ -68,7 +71,9 @@ public final class Downloader {
             return cacheDir;
         }
         Path parent = cacheDir.toAbsolutePath().getParent();
+        List<Path> created = missingFolders(parent);
         Path work = null;
+        boolean installed = false;
         try {
             Files.createDirectories(parent);
             work = Files.createTempDirectory(parent, ".download-");
@@ -87,13 +92,37 @@ public final class Downloader {
                         + " folder; nothing was installed", null);
             }
             install(folder);
-            err.println("gbp: CIFAR-10 installed in " + cacheDir);
+            installed = true;
+            err.println("CIFAR-10 installed in " + cacheDir);
             return cacheDir;
         } catch (IOException e) {
             throw new FetchException("download of " + url + " failed: " + describe(e) + "\n" + manualHelp(), e);
         } finally {
             if (work != null) {
                 AtomicDirectory.deleteTree(work);
+            }
+            if (!installed) {
+                removeEmpty(created);
+            }
+        }
+    }
+
+    /** {@code dir} and those of its parents that do not exist yet, innermost first. */
+    private static List<Path> missingFolders(Path dir) {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        return missing;
+    }
+
+    /** Deletes these folders, innermost first, while they are empty. */
+    private static void removeEmpty(List<Path> folders) {
+        for (Path p : folders) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return; // not empty (or not ours to delete): leave it and its parents
             }
         }
     }
@@ -123,7 +152,7 @@ public final class Downloader {
                 throw new IOException("the server answered HTTP " + response.statusCode());
             }
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            err.println("gbp: downloading " + url + (length > 0 ? " (" + length / 1_000_000 + " MB)" : ""));
+            err.println("downloading " + url + (length > 0 ? " (" + length / 1_000_000 + " MB)" : ""));
             err.flush();
             long copied;
             try (ProgressBar bar = bar(length); OutputStream out = Files.newOutputStream(archive)) {

@@ -10,25 +10,78 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
 /**
  * Reads user images for {@code --images}: CIFAR {@code .bin} files (with their labels) and PNG/JPEG
- * files (label unknown, -1). Pictures of another size are resized to 32 x 32 by area averaging
- * (each output pixel is the mean of the input pixels it covers); grayscale is copied to R, G and B,
- * and transparent pixels are composited over white.
+ * files (label unknown, -1). Pictures of another size than the model's input are brought to it in one of
+ * two ways ({@link Resize}) and then resized by area averaging (each output pixel is the mean of the input
+ * pixels it covers); every such change is reported as a {@link Resized}. Grayscale is copied to R, G and
+ * B, and transparent pixels are composited over white.
  */
 public final class ImageFiles {
-    /** How other sizes are brought to 32 x 32, for captions and indexes. */
-    public static final String RESIZE_METHOD = "area averaging (java.awt SCALE_AREA_AVERAGING) to 32x32";
+    /** How other sizes are brought to the model's input size, for captions and indexes. */
+    public static final String RESIZE_METHOD = "area averaging (java.awt SCALE_AREA_AVERAGING) to the model's input size";
+
+    /** How a picture of another shape is fitted to the model's input. */
+    public enum Resize {
+        /** The whole picture is scaled to the input size; a different aspect ratio distorts it. */
+        STRETCH,
+        /** The largest centred region of the input's aspect ratio is cut out, then scaled: nothing is distorted. */
+        CROP;
+
+        /** {@code stretch} or {@code crop}. */
+        public static Resize parse(String s) {
+            for (Resize r : values()) {
+                if (r.name().equalsIgnoreCase(s)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("--resize must be stretch or crop, got '" + s + "'");
+        }
+    }
+
+    /**
+     * What was done to one picture: its size, the centred region used ({@code cropWidth x cropHeight},
+     * the whole picture unless cropped) and the size it was scaled to.
+     */
+    public record Resized(String source, int width, int height, int cropWidth, int cropHeight, int toWidth, int toHeight) {
+        public boolean cropped() {
+            return cropWidth != width || cropHeight != height;
+        }
+
+        /** True when the picture's shape was distorted (its aspect ratio differs from the result's). */
+        public boolean aspectChanged() {
+            return (long) cropWidth * toHeight != (long) cropHeight * toWidth;
+        }
+
+        /** E.g. "photo.jpg: 200x120 squashed to 32x32 (aspect changed)". */
+        public String describe() {
+            String to = toWidth + "x" + toHeight;
+            String from = source + ": " + width + "x" + height;
+            if (cropped()) {
+                return from + " cropped to its centre " + cropWidth + "x" + cropHeight + ", then scaled to " + to + " (aspect kept)";
+            }
+            return aspectChanged() ? from + " squashed to " + to + " (aspect changed)" : from + " scaled to " + to + " (aspect kept)";
+        }
+    }
 
     private ImageFiles() {}
 
     /**
-     * The images of every file, in order; {@code names} receives a display name per image and
-     * {@code indices} its record number in a {@code .bin} file (-1 for pictures).
+     * The images of every file, in order, as {@code height x width} images (the model's input size);
+     * {@code names} receives a display name per image, {@code indices} its record number in a
+     * {@code .bin} file (-1 for pictures), and {@code resized} each picture whose size was changed.
+     *
+     * @throws DataException naming a file that is missing or not an image, or a size CIFAR records cannot hold
      */
-    public static CifarImages read(List<Path> files, List<String> names, List<Integer> indices) {
+    public static CifarImages read(List<Path> files, int height, int width, Resize resize, List<String> names,
+            List<Integer> indices, Consumer<Resized> resized) {
+        if (height != CifarImages.SIDE || width != CifarImages.SIDE) {
+            throw new DataException("images of " + width + "x" + height + " pixels cannot be held: gbp keeps images as "
+                    + CifarImages.SIDE + "x" + CifarImages.SIDE + " CIFAR records");
+        }
         List<CifarImages> parts = new ArrayList<>();
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
@@ -43,7 +96,7 @@ public final class ImageFiles {
                 }
                 parts.add(bin);
             } else {
-                parts.add(readPicture(f));
+                parts.add(readPicture(f, height, width, resize, resized));
                 names.add(f.getFileName().toString());
                 indices.add(-1);
             }
@@ -51,8 +104,8 @@ public final class ImageFiles {
         return CifarImages.concat(parts);
     }
 
-    /** One PNG/JPEG file as a 32 x 32 image with label -1. */
-    static CifarImages readPicture(Path f) {
+    /** One PNG/JPEG file as a {@code height x width} image with label -1. */
+    static CifarImages readPicture(Path f, int height, int width, Resize resize, Consumer<Resized> resized) {
         BufferedImage src;
         try {
             src = ImageIO.read(f.toFile());
@@ -62,8 +115,7 @@ public final class ImageFiles {
         if (src == null) {
             throw new DataException("--images " + f + ": not a PNG, JPEG or CIFAR .bin file");
         }
-        int side = CifarImages.SIDE;
-        // Flatten transparency over white first, then resize.
+        // Flatten transparency over white first, then crop and resize.
         BufferedImage rgb = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = rgb.createGraphics();
         g.setColor(Color.WHITE);
@@ -71,22 +123,39 @@ public final class ImageFiles {
         g.drawImage(src, 0, 0, null);
         g.dispose();
         BufferedImage small = rgb;
-        if (rgb.getWidth() != side || rgb.getHeight() != side) {
-            Image scaled = rgb.getScaledInstance(side, side, Image.SCALE_AREA_AVERAGING);
-            small = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        if (rgb.getWidth() != width || rgb.getHeight() != height) {
+            BufferedImage region = resize == Resize.CROP ? centreCrop(rgb, width, height) : rgb;
+            Image scaled = region.getScaledInstance(width, height, Image.SCALE_AREA_AVERAGING);
+            small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
             Graphics2D s = small.createGraphics();
             s.drawImage(scaled, 0, 0, null);
             s.dispose();
+            resized.accept(new Resized(f.getFileName().toString(), rgb.getWidth(), rgb.getHeight(), region.getWidth(),
+                    region.getHeight(), width, height));
         }
-        byte[] px = new byte[CifarImages.PIXELS];
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
+        byte[] px = new byte[3 * height * width];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
                 int v = small.getRGB(x, y);
-                px[y * side + x] = (byte) (v >> 16);
-                px[side * side + y * side + x] = (byte) (v >> 8);
-                px[2 * side * side + y * side + x] = (byte) v;
+                px[y * width + x] = (byte) (v >> 16);
+                px[height * width + y * width + x] = (byte) (v >> 8);
+                px[2 * height * width + y * width + x] = (byte) v;
             }
         }
         return new CifarImages(px, new int[] {-1}, CifarImages.DEFAULT_CLASSES);
+    }
+
+    /** The largest centred region of {@code img} with the aspect ratio {@code width : height}. */
+    static BufferedImage centreCrop(BufferedImage img, int width, int height) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int cw = w;
+        int ch = h;
+        if ((long) w * height > (long) h * width) {
+            cw = (int) Math.max(1, Math.round((double) h * width / height));
+        } else {
+            ch = (int) Math.max(1, Math.round((double) w * height / width));
+        }
+        return img.getSubimage((w - cw) / 2, (h - ch) / 2, cw, ch);
     }
 }

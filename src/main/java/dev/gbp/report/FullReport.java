@@ -38,6 +38,12 @@ public final class FullReport {
             "smoothgrad", "integrated-gradients", "input-x-gradient");
     public static final List<String> NEURON_METHODS = List.of("guided", "gradient", "deconvnet", "gradcam", "smoothgrad",
             "integrated-gradients", "input-x-gradient");
+    /**
+     * The most SmoothGrad samples and integrated-gradients steps of the sanity checks and faithfulness (each
+     * runs every method many times); the methods side by side use the options as given.
+     */
+    public static final int LIGHT_SAMPLES = 10;
+    public static final int LIGHT_STEPS = 16;
 
     private final Network net;
     private final NDManager manager;
@@ -83,8 +89,8 @@ public final class FullReport {
             body.append(controlsSection(dir, seedGuided));
         }
 
-        Methods.Options light = new Methods.Options(options.camLayer(), Math.min(options.samples(), 10), options.noise(),
-                Math.min(options.steps(), 16), options.baseline(), options.seed(), options.internalBatch());
+        Methods.Options light = new Methods.Options(options.camLayer(), Math.min(options.samples(), LIGHT_SAMPLES), options.noise(),
+                Math.min(options.steps(), LIGHT_STEPS), options.baseline(), options.seed(), options.internalBatch());
         progress.accept("sanity checks (class target)");
         // Each method's maps on the trained network serve both the sanity checks and faithfulness.
         Map<String, AttributionResult> classMaps = runAll(CLASS_METHODS, predicted, light);
@@ -165,7 +171,9 @@ public final class FullReport {
         StringBuilder b = new StringBuilder("<h2 id=methods>Methods side by side</h2><p class=note><b>How to read it.</b> One row")
                 .append(" per image (the first of each class), one column per method, all explaining the predicted class's logit;")
                 .append(" normalisation <b>gray</b> (").append(Html.esc(Normalization.GRAY.description()))
-                .append("). Sharp, image-like maps are not necessarily faithful ones: compare with the checks below.</p>");
+                .append("). SmoothGrad uses ").append(options.samples()).append(" samples and integrated gradients ")
+                .append(options.steps()).append(" steps. Sharp, image-like maps are not necessarily faithful ones: compare with the")
+                .append(" checks below.</p>");
         for (int r = 0; r < picks.size(); r++) {
             List<BufferedImage> tiles = new ArrayList<>();
             List<String> captions = new ArrayList<>();

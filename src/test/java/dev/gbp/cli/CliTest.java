@@ -62,6 +62,21 @@ class CliTest {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Runs with the shipped model looked for under {@code home} ({@code home/models/cifar10-seed}). */
+    static Result runWithHome(Path home, String... args) {
+        String before = System.getProperty("gbp.home");
+        System.setProperty("gbp.home", home.toString());
+        try {
+            return run(args);
+        } finally {
+            if (before == null) {
+                System.clearProperty("gbp.home");
+            } else {
+                System.setProperty("gbp.home", before);
+            }
+        }
+    }
+
     @Test
     void helpListsEveryCommand() {
         Result r = run("--help");
@@ -74,10 +89,10 @@ class CliTest {
     }
 
     @Test
-    void usageErrorsExitWithTwo() {
-        Result r = run("eval", "--data", data.toString());
+    void usageErrorsExitWithTwo() throws Exception {
+        Result r = runWithHome(Files.createDirectories(tmp.resolve("no-models-here")), "eval", "--data", data.toString());
         assertEquals(2, r.code);
-        assertTrue(r.err.contains("--model"), r.err);
+        assertTrue(r.err.contains("--model") && r.err.contains("cifar10-seed"), r.err);
         assertEquals(2, run("frobnicate").code);
         assertEquals(2, run("eval", "--model", model.toString(), "--bogus").code);
         r = run("eval", "--model", model.toString(), "--data", data.toString(), "--first", "0");

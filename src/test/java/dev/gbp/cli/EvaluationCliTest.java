@@ -86,5 +86,10 @@ class EvaluationCliTest {
         assertTrue(Files.isRegularFile(out.resolve("sanity-class.json")));
         assertTrue(Files.isRegularFile(out.resolve("faithfulness-neuron.json")));
         assertTrue(Files.isRegularFile(out.resolve("controls/0002.png")));
+        // The report says what SmoothGrad and integrated gradients used, on stderr and on the page.
+        assertTrue(r.err().contains("gbp report: SmoothGrad 2 samples and integrated gradients 2 steps in the methods side by side;"
+                + " 2 samples and 2 steps in the sanity checks and faithfulness"), r.err());
+        assertTrue(html.contains("SmoothGrad uses 2 samples and integrated gradients 2 steps."), "methods section");
+        assertTrue(html.contains("here use 2 samples and 2 steps"), "sanity section");
     }
 }

@@ -119,6 +119,20 @@ class DownloaderTest {
     }
 
     @Test
+    void aFailedDownloadRemovesTheFoldersItCreated() throws Exception {
+        // Nothing of tmp/cache/gbp existed: nothing of it is left.
+        assertThrows(FetchException.class, () -> downloader("/error.tar.gz", md5).fetchIntoCache(new PrintWriter(log)));
+        assertFalse(Files.exists(tmp.resolve("cache")), "tmp/cache left behind");
+        assertThrows(FetchException.class, () -> downloader("/ok.tar.gz", "0".repeat(32)).fetchIntoCache(new PrintWriter(log)));
+        assertFalse(Files.exists(tmp.resolve("cache")), "tmp/cache left behind after a checksum mismatch");
+        // A folder that was there before stays, even when empty.
+        Files.createDirectories(tmp.resolve("cache"));
+        assertThrows(FetchException.class, () -> downloader("/truncated.tar.gz", md5).fetchIntoCache(new PrintWriter(log)));
+        assertTrue(Files.isDirectory(tmp.resolve("cache")));
+        assertFalse(Files.exists(cache.getParent()), "tmp/cache/gbp left behind");
+    }
+
+    @Test
     void aFailedRefetchKeepsTheCompleteCache() throws Exception {
         downloader("/ok.tar.gz", md5).fetchIntoCache(new PrintWriter(log));
         byte[] before = Files.readAllBytes(cache.resolve("test_batch.bin"));
