@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
  * /                                      the page
  * /api/info                              layers, classes, images, methods, normalisations
  * /api/image?i=I[&scale=S]               image I as a PNG, upscaled S times (default 8)
- * /api/explain?i=&method=&target=&normalize=   a map and what its target resolved to (JSON)
+ * /api/explain?i=&method=&target=&normalize=   a map and what its target resolved to (JSON); by default
+ *                                        guided, max-neuron of the seed layer, color
  * /api/activations?i=&layer=             each channel's maximum and its position (JSON)
  * /api/featuremap?i=&layer=&c=           one channel of a layer's output as a PNG
  * </pre>
@@ -98,8 +99,10 @@ public final class ExplorerServer implements AutoCloseable {
                                 q.containsKey("scale") ? integer(q, "scale") : Explorer.IMAGE_SCALE));
                         break;
                     case "/api/explain":
-                        json(ex, explorer.explain(new Explanation.Request(integer(q, "i"), text(q, "method", "guided"),
-                                text(q, "target", null), text(q, "normalize", "color"))));
+                        json(ex, explorer.explain(new Explanation.Request(integer(q, "i"),
+                                text(q, "method", Explorer.DEFAULT_METHOD),
+                                q.containsKey("target") && !q.get("target").isBlank() ? q.get("target") : explorer.defaultTarget(),
+                                text(q, "normalize", "color"))));
                         break;
                     case "/api/activations":
                         json(ex, explorer.activations(integer(q, "i"), text(q, "layer", null)));

@@ -18,6 +18,8 @@ import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.engine.TorchRuntime;
 import dev.gbp.model.DefaultArchitecture;
+import dev.gbp.model.LayerSpec;
+import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
@@ -108,6 +110,52 @@ class ExplorerServerTest {
     }
 
     @Test
+    void explainWithoutMethodOrTargetIsGuidedOnTheSeedLayersMostActiveNeuron() throws Exception {
+        assertEquals("conv3_relu", net.spec().seedLayerRef());
+        JsonNode e = json("/api/explain?i=1", 200);
+        AttributionResult expected;
+        try (NDScope scope = new NDScope()) {
+            expected = GuidedBackprop.of(net).attribute(net.preprocess(net.manager(), images, 1, 2), Target.maxNeuron("conv3_relu"));
+        }
+        assertEquals("guided", e.get("method").asText());
+        assertEquals("max-neuron:conv3_relu", e.get("target").asText());
+        assertEquals(net.spec().resolveLayer("conv3_relu"), e.get("layer").asInt());
+        assertEquals(expected.choice(0).c(), e.get("c").asInt());
+        assertEquals(expected.choice(0).y(), e.get("y").asInt());
+        assertEquals(expected.choice(0).x(), e.get("x").asInt());
+        assertEquals("color", e.get("request").get("normalize").asText());
+        // An empty target is no target either; a method alone keeps the default target.
+        assertEquals("max-neuron:conv3_relu", json("/api/explain?i=1&target=", 200).get("target").asText());
+        JsonNode gradient = json("/api/explain?i=1&method=gradient", 200);
+        assertEquals("max-neuron:conv3_relu", gradient.get("target").asText());
+        assertEquals("gradient", gradient.get("method").asText());
+
+        JsonNode info = json("/api/info", 200);
+        assertEquals("guided", info.get("defaultMethod").asText());
+        assertEquals("conv3_relu", info.get("defaultLayer").asText());
+    }
+
+    @Test
+    void aNetworkWithoutASeedLayerNeedsATarget() throws Exception {
+        // flatten -> linear: no ReLU after a convolution, so no seed layer to default to.
+        ModelSpec spec = new ModelSpec(new int[] {3, 32, 32}, CifarImages.DEFAULT_CLASSES, new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, List.of(LayerSpec.flatten(), LayerSpec.linear("fc", 3 * 32 * 32, 10, true)));
+        try (Network flat = Network.create(spec, root, 5);
+                ExplorerServer other = ExplorerServer.start(new Explorer(flat, images, List.of("a", "b", "c", "d", "e", "f"),
+                        Methods.Options.defaults()), "127.0.0.1", 0)) {
+            HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "api/explain?i=0")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(400, r.statusCode());
+            assertTrue(JSON.readTree(r.body()).get("error").asText().contains("'target' is missing"), new String(r.body()));
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "api/explain?i=0&target=predicted")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), new String(r.body()));
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "api/info")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertTrue(JSON.readTree(r.body()).get("defaultLayer").isNull());
+        }
+    }
+
+    @Test
     void activationsGiveEachChannelsMaximumAndItsFirstPosition() throws Exception {
         JsonNode a = json("/api/activations?i=2&layer=conv3_relu", 200);
         float[] out;
@@ -154,7 +202,7 @@ class ExplorerServerTest {
     void badRequestsAreAnsweredWithTheReason() throws Exception {
         assertTrue(json("/api/explain?i=0&target=max-neuron:conv33", 400).get("error").asText().contains("conv33"));
         assertTrue(json("/api/explain?i=6&target=predicted", 400).get("error").asText().contains("image 6 is outside 0..5"));
-        assertTrue(json("/api/explain?i=0", 400).get("error").asText().contains("'target' is missing"));
+        assertTrue(json("/api/explain", 400).get("error").asText().contains("'i' is missing"));
         assertTrue(json("/api/explain?i=zero&target=predicted", 400).get("error").asText().contains("whole number"));
         assertTrue(json("/api/explain?i=0&target=predicted&method=lrp", 400).get("error").asText().contains("lrp"));
         assertTrue(json("/api/featuremap?i=0&layer=fc&c=0", 400).get("error").asText().contains("flat"));
