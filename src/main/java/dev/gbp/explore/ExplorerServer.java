@@ -7,6 +7,7 @@ import dev.gbp.model.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -33,6 +34,11 @@ import java.util.concurrent.Executors;
  * at a time, on one thread: the engine allows one gradient collector per process.
  */
 public final class ExplorerServer implements AutoCloseable {
+    /**
+     * The longest request target (path and query) answered; longer ones get 414. The page's own requests stay
+     * under 200 characters.
+     */
+    public static final int MAX_TARGET = 8192;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Explorer explorer;
@@ -84,8 +90,13 @@ public final class ExplorerServer implements AutoCloseable {
                 return;
             }
             URI uri = ex.getRequestURI();
-            Map<String, String> q = query(uri.getRawQuery());
+            if (uri.toString().length() > MAX_TARGET) {
+                error(ex, 414, "the request target is " + uri.toString().length() + " characters long; the explorer answers"
+                        + " up to " + MAX_TARGET);
+                return;
+            }
             try {
+                Map<String, String> q = query(uri.getRawQuery());
                 switch (uri.getPath()) {
                     case "/":
                     case "/index.html":
@@ -118,7 +129,7 @@ public final class ExplorerServer implements AutoCloseable {
             } catch (IllegalArgumentException | ModelException e) {
                 error(ex, 400, e.getMessage());
             } catch (RuntimeException e) {
-                error(ex, 500, "internal error: " + e);
+                error(ex, 500, "internal error, please report it: " + e);
             }
         }
     }
@@ -157,12 +168,14 @@ public final class ExplorerServer implements AutoCloseable {
         }
     }
 
-    private static byte[] page() throws IOException {
+    private static byte[] page() {
         try (InputStream in = ExplorerServer.class.getResourceAsStream("explorer.html")) {
             if (in == null) {
-                throw new IOException("explorer.html is missing from the jar");
+                throw new IllegalStateException("explorer.html is missing from the jar");
             }
             return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read explorer.html from the jar", e);
         }
     }
 

@@ -199,6 +199,16 @@ class ExplorerServerTest {
     }
 
     @Test
+    void requestTargetsOverTheLimitAre414() throws Exception {
+        String head = "/api/info?pad=";
+        String longest = head + "a".repeat(ExplorerServer.MAX_TARGET - head.length());
+        assertEquals(200, get(longest).statusCode(), "a target of exactly the limit is answered");
+        JsonNode e = json(longest + "a", 414);
+        assertTrue(e.get("error").asText().contains("up to " + ExplorerServer.MAX_TARGET), e.toString());
+        assertEquals(200, get("/api/info").statusCode());
+    }
+
+    @Test
     void badRequestsAreAnsweredWithTheReason() throws Exception {
         assertTrue(json("/api/explain?i=0&target=max-neuron:conv33", 400).get("error").asText().contains("conv33"));
         assertTrue(json("/api/explain?i=6&target=predicted", 400).get("error").asText().contains("image 6 is outside 0..5"));
