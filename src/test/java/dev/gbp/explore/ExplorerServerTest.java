@@ -25,10 +25,12 @@ import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -208,6 +210,74 @@ class ExplorerServerTest {
         assertEquals(200, get("/api/info").statusCode());
     }
 
+    /** A parsed answer to a request sent as raw bytes over a plain socket. */
+    record Raw(int status, String head, JsonNode body) {}
+
+    /** Sends {@code request} byte for byte (no client to fix it up) and reads the answer to the end. */
+    static Raw raw(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            assertTrue(end > 0, "an HTTP answer: " + answer);
+            String head = answer.substring(0, end);
+            assertTrue(head.contains("\r\nContent-Type: application/json\r\n"), head);
+            return new Raw(Integer.parseInt(head.substring(9, 12)), head, JSON.readTree(answer.substring(end + 4)));
+        }
+    }
+
+    @Test
+    void malformedRequestsAreAnsweredInJson() throws Exception {
+        Raw r = raw("GET /api/explain?i=0&target=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("malformed percent-escape '%zz' in the query"), r.body().toString());
+        r = raw("GET /api/info?x=%4 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("'%4'"), r.body().toString());
+        r = raw("GET /api/in%fgo HTTP/1.1\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("in the path"), r.body().toString());
+        // Characters java.net.URI refuses reach the explorer, which names what is wrong with the parameter.
+        r = raw("GET /api/explain?i=0&target=a|b{} HTTP/1.1\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("a|b{}"), r.body().toString());
+        // Not HTTP at all, another version, a broken header, a target that is not a path.
+        assertEquals(400, raw("HELLO\r\n\r\n").status());
+        assertEquals(505, raw("GET /api/info HTTP/2.0\r\n\r\n").status());
+        assertEquals(400, raw("GET /api/info HTTP/1.1\r\nno colon here\r\n\r\n").status());
+        assertEquals(400, raw("GET api/info HTTP/1.1\r\n\r\n").status());
+        // A request the client's own URI would accept as absolute-form is answered like its path.
+        assertEquals(200, raw("GET http://127.0.0.1/api/info HTTP/1.1\r\n\r\n").status());
+        assertEquals(200, get("/api/info").statusCode(), "the server still answers");
+    }
+
+    @Test
+    void aOneMegabyteQueryIs414InJsonNotAReset() throws Exception {
+        String path = "/api/explain?i=0&target=predicted&pad=" + "a".repeat(1 << 20);
+        JsonNode e = json(path, 414);
+        assertTrue(e.get("error").asText().contains("up to " + ExplorerServer.MAX_TARGET), e.toString());
+        Raw r = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(414, r.status());
+        assertTrue((r.head() + "\r\n").contains("\r\nConnection: close\r\n"), r.head());
+        // Headers too long are 431, also in JSON.
+        r = raw("GET /api/info HTTP/1.1\r\nX-Pad: " + "b".repeat(100_000) + "\r\n\r\n");
+        assertEquals(431, r.status());
+        assertTrue(r.body().get("error").asText().contains("longer than"), r.body().toString());
+        assertEquals(200, get("/api/info").statusCode(), "the server still answers");
+    }
+
+    @Test
+    void headAnswersTheLengthWithoutTheBody() throws Exception {
+        HttpResponse<byte[]> get = get("/api/info");
+        HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/info"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, head.statusCode());
+        assertEquals(0, head.body().length);
+        assertEquals(String.valueOf(get.body().length), head.headers().firstValue("Content-Length").orElse(""));
+    }
+
     @Test
     void badRequestsAreAnsweredWithTheReason() throws Exception {
         assertTrue(json("/api/explain?i=0&target=max-neuron:conv33", 400).get("error").asText().contains("conv33"));
@@ -221,6 +291,8 @@ class ExplorerServerTest {
         HttpResponse<byte[]> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/info"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(""));
+        assertTrue(JSON.readTree(post.body()).get("error").asText().contains("POST"));
         // The server still answers after all that.
         assertEquals(200, get("/api/info").statusCode());
     }
