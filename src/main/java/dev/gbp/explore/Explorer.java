@@ -12,6 +12,7 @@ import dev.gbp.data.CifarImages;
 import dev.gbp.metrics.Stats;
 import dev.gbp.model.Classifier;
 import dev.gbp.model.LayerSpec;
+import dev.gbp.model.ModelException;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
@@ -34,12 +35,15 @@ public final class Explorer {
     public static final int VIEW = 256;
     /** The upscaling that shows a CIFAR image at {@link #VIEW} pixels. */
     public static final int IMAGE_SCALE = VIEW / CifarImages.SIDE;
+    /** The method of a request that names none. */
+    public static final String DEFAULT_METHOD = "guided";
     private static final int CACHE = 256;
 
     private final Network net;
     private final CifarImages images;
     private final List<String> sources;
     private final Methods.Options options;
+    private final String defaultLayer;
     private final Map<String, Attribution> methods = new HashMap<>();
     private final Map<Explanation.Request, Explanation> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -59,6 +63,36 @@ public final class Explorer {
         this.images = images;
         this.sources = List.copyOf(sources);
         this.options = options;
+        this.defaultLayer = seedLayerRef(net.spec());
+    }
+
+    private static String seedLayerRef(ModelSpec spec) {
+        try {
+            return spec.seedLayerRef();
+        } catch (ModelException e) {
+            return null; // a network without a ReLU after a convolution has no seed layer
+        }
+    }
+
+    /**
+     * The layer the page starts on and that a request without a target explains: the model's seed layer
+     * ({@link ModelSpec#seedLayerRef()}, the ReLU after the third convolution), or null when it has none.
+     */
+    public String defaultLayer() {
+        return defaultLayer;
+    }
+
+    /**
+     * The target of a request that names none: the most active neuron of the {@linkplain #defaultLayer() seed layer}.
+     *
+     * @throws IllegalArgumentException when the model has no seed layer
+     */
+    public String defaultTarget() {
+        if (defaultLayer == null) {
+            throw new IllegalArgumentException("parameter 'target' is missing, and the model has no ReLU after a convolution"
+                    + " to default to: give a target (e.g. target=predicted)");
+        }
+        return "max-neuron:" + defaultLayer;
     }
 
     /** The model's layers and classes, the images, and the choices the page offers. */
@@ -78,7 +112,7 @@ public final class Explorer {
         for (Normalization n : Normalization.values()) {
             norms.add(n.id());
         }
-        return new ModelInfo(spec.input(), spec.classes(), layers, list, Methods.NAMES, norms);
+        return new ModelInfo(spec.input(), spec.classes(), layers, list, Methods.NAMES, norms, DEFAULT_METHOD, defaultLayer);
     }
 
     /** Image {@code i} as a PNG, upscaled {@code scale} times (1..8) by nearest neighbour. */

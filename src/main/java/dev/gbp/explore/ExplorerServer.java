@@ -1,122 +1,104 @@
 package dev.gbp.explore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.gbp.explore.LocalHttpServer.Request;
+import dev.gbp.explore.LocalHttpServer.Response;
 import dev.gbp.model.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The explorer over HTTP: one self-contained page and a small JSON and PNG API, all GET.
  *
  * <pre>
  * /                                      the page
- * /api/info                              layers, classes, images, methods, normalisations
+ * /api/info                              layers, classes, images, methods, normalisations, default method and layer
  * /api/image?i=I[&scale=S]               image I as a PNG, upscaled S times (default 8)
- * /api/explain?i=&method=&target=&normalize=   a map and what its target resolved to (JSON)
+ * /api/explain?i=&method=&target=&normalize=   a map and what its target resolved to (JSON); by default
+ *                                        guided, max-neuron of the seed layer, color
  * /api/activations?i=&layer=             each channel's maximum and its position (JSON)
  * /api/featuremap?i=&layer=&c=           one channel of a layer's output as a PNG
  * </pre>
  *
- * Bad parameters answer 400 with {@code {"error": "..."}} naming what is wrong. Requests are handled one
- * at a time, on one thread: the engine allows one gradient collector per process.
+ * Every error is answered with {@code {"error": "..."}} naming what is wrong: 400 for bad parameters and
+ * malformed requests (a bad percent-escape such as {@code %zz} included), 404 for unknown paths, 405 for
+ * methods other than GET and HEAD, 414 for request targets over {@link #MAX_TARGET} bytes, 431 for over-long
+ * headers, and 500 "please report it" for anything the explorer did not expect. Parameter errors are the
+ * library's {@link IllegalArgumentException}s and {@link ModelException}s. Requests are handled one at a time,
+ * on one thread: the engine allows one gradient collector per process. The transport is
+ * {@link LocalHttpServer} (see there why not the JDK's {@code com.sun.net.httpserver}).
  */
 public final class ExplorerServer implements AutoCloseable {
+    /**
+     * The longest request target (path and query) answered; longer ones get 414. The page's own requests stay
+     * under 200 characters.
+     */
+    public static final int MAX_TARGET = LocalHttpServer.MAX_TARGET;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Explorer explorer;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LocalHttpServer server;
 
-    private ExplorerServer(Explorer explorer, HttpServer server) {
+    private ExplorerServer(Explorer explorer, String host, int port) throws IOException {
         this.explorer = explorer;
-        this.server = server;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "gbp-explorer");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.server = LocalHttpServer.start(host, port, this::handle, "gbp-explorer");
     }
 
     /** Starts serving on {@code host}:{@code port} (port 0: any free port). */
     public static ExplorerServer start(Explorer explorer, String host, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        ExplorerServer s = new ExplorerServer(explorer, server);
-        server.start();
-        return s;
+        return new ExplorerServer(explorer, host, port);
     }
 
     /** The port actually bound. */
     public int port() {
-        return server.getAddress().getPort();
+        return server.address().getPort();
     }
 
     /** The page's address. */
     public String url() {
-        String host = server.getAddress().getHostString();
+        String host = server.address().getHostString();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                error(ex, 405, ex.getRequestMethod() + " is not supported; the explorer only answers GET");
-                return;
+    private Response handle(Request r) {
+        try {
+            Map<String, String> q = query(r.rawQuery());
+            switch (r.path()) {
+                case "/":
+                case "/index.html":
+                    return new Response(200, "text/html; charset=utf-8", page());
+                case "/api/info":
+                    return json(explorer.info());
+                case "/api/image":
+                    return new Response(200, "image/png", explorer.imagePng(integer(q, "i"),
+                            q.containsKey("scale") ? integer(q, "scale") : Explorer.IMAGE_SCALE));
+                case "/api/explain":
+                    return json(explorer.explain(new Explanation.Request(integer(q, "i"),
+                            text(q, "method", Explorer.DEFAULT_METHOD),
+                            q.containsKey("target") && !q.get("target").isBlank() ? q.get("target") : explorer.defaultTarget(),
+                            text(q, "normalize", "color"))));
+                case "/api/activations":
+                    return json(explorer.activations(integer(q, "i"), text(q, "layer", null)));
+                case "/api/featuremap":
+                    return new Response(200, "image/png", explorer.featureMapPng(integer(q, "i"), text(q, "layer", null),
+                            integer(q, "c")));
+                default:
+                    return Response.error(404, "no such page: " + r.path());
             }
-            URI uri = ex.getRequestURI();
-            Map<String, String> q = query(uri.getRawQuery());
-            try {
-                switch (uri.getPath()) {
-                    case "/":
-                    case "/index.html":
-                        send(ex, 200, "text/html; charset=utf-8", page());
-                        break;
-                    case "/api/info":
-                        json(ex, explorer.info());
-                        break;
-                    case "/api/image":
-                        send(ex, 200, "image/png", explorer.imagePng(integer(q, "i"),
-                                q.containsKey("scale") ? integer(q, "scale") : Explorer.IMAGE_SCALE));
-                        break;
-                    case "/api/explain":
-                        json(ex, explorer.explain(new Explanation.Request(integer(q, "i"), text(q, "method", "guided"),
-                                text(q, "target", null), text(q, "normalize", "color"))));
-                        break;
-                    case "/api/activations":
-                        json(ex, explorer.activations(integer(q, "i"), text(q, "layer", null)));
-                        break;
-                    case "/api/featuremap":
-                        send(ex, 200, "image/png", explorer.featureMapPng(integer(q, "i"), text(q, "layer", null),
-                                integer(q, "c")));
-                        break;
-                    default:
-                        error(ex, 404, "no such page: " + uri.getPath());
-                        break;
-                }
-            } catch (IllegalArgumentException | ModelException e) {
-                error(ex, 400, e.getMessage());
-            } catch (RuntimeException e) {
-                error(ex, 500, "internal error: " + e);
-            }
+        } catch (IllegalArgumentException | ModelException e) {
+            return Response.error(400, e.getMessage());
+        } catch (RuntimeException e) {
+            return Response.error(500, "internal error, please report it: " + e);
         }
     }
 
@@ -154,32 +136,22 @@ public final class ExplorerServer implements AutoCloseable {
         }
     }
 
-    private static byte[] page() throws IOException {
+    private static byte[] page() {
         try (InputStream in = ExplorerServer.class.getResourceAsStream("explorer.html")) {
             if (in == null) {
-                throw new IOException("explorer.html is missing from the jar");
+                throw new IllegalStateException("explorer.html is missing from the jar");
             }
             return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read explorer.html from the jar", e);
         }
     }
 
-    private static void json(HttpExchange ex, Object body) throws IOException {
-        send(ex, 200, "application/json", JSON.writeValueAsBytes(body));
-    }
-
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
-        send(ex, status, "application/json", JSON.writeValueAsBytes(Map.of("error", String.valueOf(message))));
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = "HEAD".equals(ex.getRequestMethod());
-        ex.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+    private static Response json(Object body) {
+        try {
+            return new Response(200, "application/json", JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -2,9 +2,14 @@ package dev.gbp.explore;
 
 import java.util.List;
 
-/** What the explorer page needs to build its controls; {@code input} is the model's (C, H, W). */
+/**
+ * What the explorer page needs to build its controls; {@code input} is the model's (C, H, W).
+ *
+ * @param defaultMethod the method of a request that names none
+ * @param defaultLayer the model's seed layer (name, or index when unnamed), or null when it has none
+ */
 public record ModelInfo(int[] input, List<String> classes, List<Layer> layers, List<Image> images, List<String> methods,
-        List<String> normalizations) {
+        List<String> normalizations, String defaultMethod, String defaultLayer) {
     /** A layer by index, with its name, type and output shape (C, H, W or K). */
     public record Layer(int index, String name, String type, long[] shape) {}
 

@@ -18,15 +18,19 @@ import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.engine.TorchRuntime;
 import dev.gbp.model.DefaultArchitecture;
+import dev.gbp.model.LayerSpec;
+import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -108,6 +112,52 @@ class ExplorerServerTest {
     }
 
     @Test
+    void explainWithoutMethodOrTargetIsGuidedOnTheSeedLayersMostActiveNeuron() throws Exception {
+        assertEquals("conv3_relu", net.spec().seedLayerRef());
+        JsonNode e = json("/api/explain?i=1", 200);
+        AttributionResult expected;
+        try (NDScope scope = new NDScope()) {
+            expected = GuidedBackprop.of(net).attribute(net.preprocess(net.manager(), images, 1, 2), Target.maxNeuron("conv3_relu"));
+        }
+        assertEquals("guided", e.get("method").asText());
+        assertEquals("max-neuron:conv3_relu", e.get("target").asText());
+        assertEquals(net.spec().resolveLayer("conv3_relu"), e.get("layer").asInt());
+        assertEquals(expected.choice(0).c(), e.get("c").asInt());
+        assertEquals(expected.choice(0).y(), e.get("y").asInt());
+        assertEquals(expected.choice(0).x(), e.get("x").asInt());
+        assertEquals("color", e.get("request").get("normalize").asText());
+        // An empty target is no target either; a method alone keeps the default target.
+        assertEquals("max-neuron:conv3_relu", json("/api/explain?i=1&target=", 200).get("target").asText());
+        JsonNode gradient = json("/api/explain?i=1&method=gradient", 200);
+        assertEquals("max-neuron:conv3_relu", gradient.get("target").asText());
+        assertEquals("gradient", gradient.get("method").asText());
+
+        JsonNode info = json("/api/info", 200);
+        assertEquals("guided", info.get("defaultMethod").asText());
+        assertEquals("conv3_relu", info.get("defaultLayer").asText());
+    }
+
+    @Test
+    void aNetworkWithoutASeedLayerNeedsATarget() throws Exception {
+        // flatten -> linear: no ReLU after a convolution, so no seed layer to default to.
+        ModelSpec spec = new ModelSpec(new int[] {3, 32, 32}, CifarImages.DEFAULT_CLASSES, new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, List.of(LayerSpec.flatten(), LayerSpec.linear("fc", 3 * 32 * 32, 10, true)));
+        try (Network flat = Network.create(spec, root, 5);
+                ExplorerServer other = ExplorerServer.start(new Explorer(flat, images, List.of("a", "b", "c", "d", "e", "f"),
+                        Methods.Options.defaults()), "127.0.0.1", 0)) {
+            HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "api/explain?i=0")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(400, r.statusCode());
+            assertTrue(JSON.readTree(r.body()).get("error").asText().contains("'target' is missing"), new String(r.body()));
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "api/explain?i=0&target=predicted")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), new String(r.body()));
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(other.url() + "api/info")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertTrue(JSON.readTree(r.body()).get("defaultLayer").isNull());
+        }
+    }
+
+    @Test
     void activationsGiveEachChannelsMaximumAndItsFirstPosition() throws Exception {
         JsonNode a = json("/api/activations?i=2&layer=conv3_relu", 200);
         float[] out;
@@ -151,10 +201,88 @@ class ExplorerServerTest {
     }
 
     @Test
+    void requestTargetsOverTheLimitAre414() throws Exception {
+        String head = "/api/info?pad=";
+        String longest = head + "a".repeat(ExplorerServer.MAX_TARGET - head.length());
+        assertEquals(200, get(longest).statusCode(), "a target of exactly the limit is answered");
+        JsonNode e = json(longest + "a", 414);
+        assertTrue(e.get("error").asText().contains("up to " + ExplorerServer.MAX_TARGET), e.toString());
+        assertEquals(200, get("/api/info").statusCode());
+    }
+
+    /** A parsed answer to a request sent as raw bytes over a plain socket. */
+    record Raw(int status, String head, JsonNode body) {}
+
+    /** Sends {@code request} byte for byte (no client to fix it up) and reads the answer to the end. */
+    static Raw raw(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            assertTrue(end > 0, "an HTTP answer: " + answer);
+            String head = answer.substring(0, end);
+            assertTrue(head.contains("\r\nContent-Type: application/json\r\n"), head);
+            return new Raw(Integer.parseInt(head.substring(9, 12)), head, JSON.readTree(answer.substring(end + 4)));
+        }
+    }
+
+    @Test
+    void malformedRequestsAreAnsweredInJson() throws Exception {
+        Raw r = raw("GET /api/explain?i=0&target=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("malformed percent-escape '%zz' in the query"), r.body().toString());
+        r = raw("GET /api/info?x=%4 HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("'%4'"), r.body().toString());
+        r = raw("GET /api/in%fgo HTTP/1.1\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("in the path"), r.body().toString());
+        // Characters java.net.URI refuses reach the explorer, which names what is wrong with the parameter.
+        r = raw("GET /api/explain?i=0&target=a|b{} HTTP/1.1\r\n\r\n");
+        assertEquals(400, r.status());
+        assertTrue(r.body().get("error").asText().contains("a|b{}"), r.body().toString());
+        // Not HTTP at all, another version, a broken header, a target that is not a path.
+        assertEquals(400, raw("HELLO\r\n\r\n").status());
+        assertEquals(505, raw("GET /api/info HTTP/2.0\r\n\r\n").status());
+        assertEquals(400, raw("GET /api/info HTTP/1.1\r\nno colon here\r\n\r\n").status());
+        assertEquals(400, raw("GET api/info HTTP/1.1\r\n\r\n").status());
+        // A request the client's own URI would accept as absolute-form is answered like its path.
+        assertEquals(200, raw("GET http://127.0.0.1/api/info HTTP/1.1\r\n\r\n").status());
+        assertEquals(200, get("/api/info").statusCode(), "the server still answers");
+    }
+
+    @Test
+    void aOneMegabyteQueryIs414InJsonNotAReset() throws Exception {
+        String path = "/api/explain?i=0&target=predicted&pad=" + "a".repeat(1 << 20);
+        JsonNode e = json(path, 414);
+        assertTrue(e.get("error").asText().contains("up to " + ExplorerServer.MAX_TARGET), e.toString());
+        Raw r = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals(414, r.status());
+        assertTrue((r.head() + "\r\n").contains("\r\nConnection: close\r\n"), r.head());
+        // Headers too long are 431, also in JSON.
+        r = raw("GET /api/info HTTP/1.1\r\nX-Pad: " + "b".repeat(100_000) + "\r\n\r\n");
+        assertEquals(431, r.status());
+        assertTrue(r.body().get("error").asText().contains("longer than"), r.body().toString());
+        assertEquals(200, get("/api/info").statusCode(), "the server still answers");
+    }
+
+    @Test
+    void headAnswersTheLengthWithoutTheBody() throws Exception {
+        HttpResponse<byte[]> get = get("/api/info");
+        HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/info"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, head.statusCode());
+        assertEquals(0, head.body().length);
+        assertEquals(String.valueOf(get.body().length), head.headers().firstValue("Content-Length").orElse(""));
+    }
+
+    @Test
     void badRequestsAreAnsweredWithTheReason() throws Exception {
         assertTrue(json("/api/explain?i=0&target=max-neuron:conv33", 400).get("error").asText().contains("conv33"));
         assertTrue(json("/api/explain?i=6&target=predicted", 400).get("error").asText().contains("image 6 is outside 0..5"));
-        assertTrue(json("/api/explain?i=0", 400).get("error").asText().contains("'target' is missing"));
+        assertTrue(json("/api/explain", 400).get("error").asText().contains("'i' is missing"));
         assertTrue(json("/api/explain?i=zero&target=predicted", 400).get("error").asText().contains("whole number"));
         assertTrue(json("/api/explain?i=0&target=predicted&method=lrp", 400).get("error").asText().contains("lrp"));
         assertTrue(json("/api/featuremap?i=0&layer=fc&c=0", 400).get("error").asText().contains("flat"));
@@ -163,6 +291,8 @@ class ExplorerServerTest {
         HttpResponse<byte[]> post = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/info"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(""));
+        assertTrue(JSON.readTree(post.body()).get("error").asText().contains("POST"));
         // The server still answers after all that.
         assertEquals(200, get("/api/info").statusCode());
     }
