@@ -90,6 +90,66 @@ class EvaluationTest {
     }
 
     @Test
+    void gatedRulesGiveZeroMapsExactlyWhereTheFrozenNeuronIsInactive() {
+        Target t = Target.maxNeuron("conv3_relu");
+        SanityCheck.Result r = new SanityCheck(net, root, 3, 4).run(images, t, List.of("guided", "gradient", "deconvnet"),
+                Methods.Options.defaults(), SanityCheck.Position.FROZEN, 1);
+        // Independently: the trained network's chosen neurons, then their activation on each cascade network.
+        AttributionResult trained = BatchRunner.run(GuidedBackprop.of(net), net, images, t, 4, null);
+        Randomizer randomizer = new Randomizer(net, root, 3);
+        int layer = net.spec().resolveLayer("conv3_relu");
+        List<Randomizer.Block> blocks = randomizer.blocksTopDown(layer);
+        int[] inactive = new int[blocks.size() + 1];
+        boolean[] firstInactive = new boolean[blocks.size() + 1];
+        long[] dims = net.spec().outputShape(layer);
+        int h = (int) dims[1];
+        int w = (int) dims[2];
+        for (int step = 1; step <= blocks.size(); step++) {
+            try (Network random = randomizer.withRandomized(blocks.subList(0, step), root);
+                    ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                float[] a = random.forwardTo(random.preprocess(root, images, 0, 4), layer).toFloatArray();
+                int per = a.length / 4;
+                for (int i = 0; i < 4; i++) {
+                    var c = trained.choice(i);
+                    boolean off = a[i * per + (c.c() * h + c.y()) * w + c.x()] <= 0;
+                    inactive[step] += off ? 1 : 0;
+                    firstInactive[step] |= i == 0 && off;
+                }
+            }
+        }
+        assertArrayEquals(inactive, r.cascadeInactive(), "neurons inactive per cascade step");
+        assertTrue(java.util.Arrays.stream(inactive).sum() > 0, "the test needs some inactive neurons: " + java.util.Arrays.toString(inactive));
+        assertArrayEquals(inactive, r.cascadeZeroMaps().get("guided"), "guided: zero map exactly when the neuron is inactive");
+        assertArrayEquals(inactive, r.cascadeZeroMaps().get("gradient"), "gradient: zero map exactly when the neuron is inactive");
+        assertEquals(0, java.util.Arrays.stream(r.cascadeZeroMaps().get("deconvnet")).sum(), "deconvnet ignores the forward input");
+        // The strip of the first image holds a zero map at exactly the steps where its neuron is inactive.
+        for (int step = 1; step <= blocks.size(); step++) {
+            boolean zero = true;
+            for (float v : r.strips().get("guided").get(step)[0]) {
+                zero &= v == 0f;
+            }
+            assertEquals(firstInactive[step], zero, "image 0, step " + step);
+        }
+        assertEquals(r.cascadeInactive()[1], r.independentInactive()[1], "the first independent step is the first cascade step");
+        SanityCheck.Result classes = new SanityCheck(net, root, 3, 4).run(images, Target.predicted(), List.of("gradient"),
+                Methods.Options.defaults(), SanityCheck.Position.FROZEN, 1);
+        assertEquals(null, classes.cascadeInactive(), "no inactive count for class targets");
+        assertTrue(SanityCheck.positionDescription(Target.predicted(), SanityCheck.Position.FROZEN).startsWith("class frozen"));
+        assertTrue(SanityCheck.positionDescription(t, SanityCheck.Position.FROZEN).startsWith("neuron frozen"));
+    }
+
+    @Test
+    void sanityQuartilesAreThoseOfThePerImageScores() {
+        SanityCheck.Result r = new SanityCheck(net, root, 3, 4).run(images, Target.maxNeuron("conv3_relu"), List.of("deconvnet"),
+                Methods.Options.defaults(), SanityCheck.Position.FROZEN, 1);
+        SanityCheck.Series s = r.cascade().get("deconvnet").get("spearman_abs");
+        for (int step = 0; step < s.mean().length; step++) {
+            assertTrue(s.p25()[step] <= s.median()[step] && s.median()[step] <= s.p75()[step], "ordered quartiles");
+        }
+        assertEquals(1.0, s.p25()[0], 1e-9, "every image's map equals itself on the trained network");
+    }
+
+    @Test
     void mapComparisonOfIdenticalAndNegatedMaps() {
         float[] a = TestFiles.randomFloats(3 * 32 * 32, 4);
         float[] neg = a.clone();
