@@ -98,8 +98,9 @@ public final class FullReport {
         List<BufferedImage> thumbs = EvaluationPages.thumbnails(images, 2);
         body.append("<h2 id=sanity>Sanity checks: model-parameter randomisation</h2>")
                 .append("<p class=note>Adebayo et al. (2018) randomise a trained network's weights block by block and ask whether the")
-                .append(" map changes. Guided backpropagation is known to barely change: it reconstructs the image rather than explaining")
-                .append(" the upper layers. SmoothGrad and integrated gradients here use ").append(light.samples()).append(" samples and ")
+                .append(" map changes. They found guided backpropagation's maps change little: it reconstructs the image rather than")
+                .append(" explaining the upper layers. The charts and the verdict below say how much it changes here. SmoothGrad and")
+                .append(" integrated gradients here use ").append(light.samples()).append(" samples and ")
                 .append(light.steps()).append(" steps to keep the report fast.</p>");
         body.append("<h3>Class target (predicted class), cascade from the logits</h3>")
                 .append(EvaluationPages.sanitySection(dir, "sanity-class", sc, thumbs));
@@ -261,16 +262,32 @@ public final class FullReport {
         return b.toString();
     }
 
+    /** What the class cascade says about guided backprop and Grad-CAM, in numbers (Spearman of |map|, means over images). */
     private String sanityVerdict(SanityCheck.Result sc) {
-        double gb = last(sc, "guided");
-        double cam = sc.cascade().containsKey("gradcam") ? last(sc, "gradcam") : Double.NaN;
-        String verdict = gb > cam
-                ? "As the literature reports, guided backprop's map stays image-like after full randomisation (Spearman of |map| "
-                        + String.format(Locale.ROOT, "%.2f", gb) + ") while Grad-CAM's collapses ("
-                        + String.format(Locale.ROOT, "%.2f", cam) + ")."
-                : "Here guided backprop's map does not stay more similar than Grad-CAM's after full randomisation (Spearman of |map| "
-                        + String.format(Locale.ROOT, "%.2f vs %.2f", gb, cam) + "), unlike the literature: see the strips above.";
-        return "<p class=note><b>Verdict.</b> " + Html.esc(verdict) + "</p>";
+        double[] gb = sc.cascade().get("guided").get("spearman_abs").mean();
+        List<String> steps = sc.cascadeLabels();
+        int highUntil = 0;
+        while (highUntil + 1 < gb.length && gb[highUntil + 1] >= 0.9) {
+            highUntil++;
+        }
+        StringBuilder v = new StringBuilder("Under cascading randomisation from the logits, guided backprop's map ");
+        if (highUntil >= 1) {
+            v.append(String.format(Locale.ROOT, "keeps a Spearman correlation of |map| of 0.90 or more with the trained map until %s"
+                    + " is randomised, ", steps.get(highUntil)));
+        }
+        v.append(String.format(Locale.ROOT, "%sends at %.2f with every block random", highUntil >= 1 ? "and " : "", gb[gb.length - 1]));
+        if (sc.cascade().containsKey("gradcam")) {
+            double[] cam = sc.cascade().get("gradcam").get("spearman_abs").mean();
+            v.append(String.format(Locale.ROOT, "; Grad-CAM's falls to %.2f as soon as %s is random and ends at %.2f",
+                    cam[1], steps.get(1), cam[cam.length - 1]));
+        }
+        v.append(". ");
+        double camEnd = sc.cascade().containsKey("gradcam") ? last(sc, "gradcam") : Double.NaN;
+        v.append(gb[gb.length - 1] > camEnd
+                ? "So guided backprop does depend on the weights, but far less on the upper blocks than Grad-CAM, as Adebayo et al."
+                        + " (2018) report: much of its map comes from the image and the lowest layers."
+                : "Here guided backprop's map does not stay more similar than Grad-CAM's, unlike the literature: see the strips above.");
+        return "<p class=note><b>Verdict.</b> " + Html.esc(v.toString()) + "</p>";
     }
 
     private static double last(SanityCheck.Result r, String method) {
