@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,12 +61,10 @@ final class ReportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager(); Network net = Network.load(modelDir, root)) {
             ModelInput.requireCifarShape(net.spec(), modelDir);
+            PhaseBars bars = new PhaseBars(err, start);
             FullReport report = new FullReport(net, root, modelDir.toString(), sel.images(), sel.indices(), layer,
-                    methodOptions.toOptions(), !noControls, step -> {
-                        err.printf(Locale.ROOT, "gbp report: %s (%.0f s)%n", step, (System.nanoTime() - start) / 1e9);
-                        err.flush();
-                    });
-            try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
+                    methodOptions.toOptions(), !noControls, bars);
+            try (AtomicDirectory dir = AtomicDirectory.create(out, force); bars) {
                 report.write(dir.path());
                 dir.commit();
             }
@@ -73,5 +72,40 @@ final class ReportCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf(Locale.ROOT, "report written to %s (open %s) in %.0f s%n", out, out.resolve("index.html"),
                 (System.nanoTime() - start) / 1e9);
         return Main.EXIT_OK;
+    }
+
+    /** A line per phase (its number and the time so far), then a progress bar with an estimate of the phase's time left. */
+    private static final class PhaseBars implements FullReport.Progress, AutoCloseable {
+        private final PrintWriter err;
+        private final long start;
+        private ProgressBar bar;
+
+        PhaseBars(PrintWriter err, long start) {
+            this.err = err;
+            this.start = start;
+        }
+
+        @Override
+        public void phase(String name, int index, int phases, long units) {
+            close();
+            err.printf(Locale.ROOT, "gbp report: %d/%d %s (%.0f s so far)%n", index, phases, name, (System.nanoTime() - start) / 1e9);
+            err.flush();
+            bar = ProgressBars.create(name, units, null);
+        }
+
+        @Override
+        public void advance() {
+            if (bar != null) {
+                bar.step();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
     }
 }

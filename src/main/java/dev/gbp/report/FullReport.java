@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * {@code gbp report}: one self-contained page (with its image files) holding the seed gallery, the
@@ -47,10 +46,24 @@ public final class FullReport {
     private final String neuronLayer;
     private final Methods.Options options;
     private final boolean controls;
-    private final Consumer<String> progress;
+    private final Progress progress;
+
+    /**
+     * Where the report says how far it has got: each phase with the number of units of work it holds,
+     * then one {@link #advance} per unit done (a method's maps, one randomised network's maps of one
+     * method, one image's curves of one ranking, one picture), so that a caller can show a bar with an
+     * estimate of the time left inside every phase.
+     */
+    public interface Progress {
+        /** A new phase ({@code index} of {@code phases}) of {@code units} units begins. */
+        void phase(String name, int index, int phases, long units);
+
+        /** One unit of the current phase is done. */
+        void advance();
+    }
 
     public FullReport(Network net, NDManager manager, String modelPath, CifarImages images, int[] indices, String neuronLayer,
-            Methods.Options options, boolean controls, Consumer<String> progress) {
+            Methods.Options options, boolean controls, Progress progress) {
         this.net = net;
         this.manager = manager;
         this.modelPath = modelPath;
@@ -71,26 +84,31 @@ public final class FullReport {
         body.append("<nav><a href=\"#seed\">seed gallery</a><a href=\"#methods\">methods side by side</a>")
                 .append("<a href=\"#controls\">controls</a><a href=\"#sanity\">sanity checks</a><a href=\"#faithfulness\">faithfulness</a></nav>");
 
-        progress.accept("seed gallery");
+        int phases = controls ? 7 : 6;
+        int phase = 0;
+        progress.phase("seed gallery", ++phase, phases, 1 + n);
         AttributionResult seedGuided = run("guided", net, neuron);
+        progress.advance();
         body.append(seedSection(dir, seedGuided));
 
-        progress.accept("methods side by side");
+        progress.phase("methods side by side", ++phase, phases, CLASS_METHODS.size());
         body.append(methodsSection(dir, predicted));
 
         if (controls) {
-            progress.accept("controls");
+            progress.phase("controls", ++phase, phases, CONTROL_RUNS + n);
             body.append(controlsSection(dir, seedGuided));
         }
 
         Methods.Options light = new Methods.Options(options.camLayer(), Math.min(options.samples(), 10), options.noise(),
                 Math.min(options.steps(), 16), options.baseline(), options.seed(), options.internalBatch());
-        progress.accept("sanity checks (class target)");
+        SanityCheck sanity = new SanityCheck(net, manager, options.seed(), 100).onStep(progress::advance);
+        progress.phase("sanity checks, class target", ++phase, phases,
+                CLASS_METHODS.size() + sanity.steps(predicted, CLASS_METHODS.size()));
         // Each method's maps on the trained network serve both the sanity checks and faithfulness.
         Map<String, AttributionResult> classMaps = runAll(CLASS_METHODS, predicted, light);
-        SanityCheck sanity = new SanityCheck(net, manager, options.seed(), 100);
         SanityCheck.Result sc = sanity.run(images, predicted, classMaps, light, SanityCheck.Position.FROZEN, 2);
-        progress.accept("sanity checks (neuron target)");
+        progress.phase("sanity checks, neuron target", ++phase, phases,
+                NEURON_METHODS.size() + sanity.steps(neuron, NEURON_METHODS.size()));
         Map<String, AttributionResult> neuronMaps = runAll(NEURON_METHODS, neuron, light);
         SanityCheck.Result sn = sanity.run(images, neuron, neuronMaps, light, SanityCheck.Position.FROZEN, 2);
         EvaluationPages.writeSanityJson(dir.resolve("sanity-class.json"), sc);
@@ -108,9 +126,10 @@ public final class FullReport {
                 .append(EvaluationPages.sanitySection(dir, "sanity-neuron", sn, thumbs));
         body.append(sanityVerdict(sc));
 
-        progress.accept("faithfulness");
-        List<Faithfulness.Curve> fc = Faithfulness.compare(net, images, classMaps, 32, light.seed());
-        List<Faithfulness.Curve> fn = Faithfulness.compare(net, images, neuronMaps, 32, light.seed());
+        progress.phase("faithfulness, class target", ++phase, phases, (long) (CLASS_METHODS.size() + 1) * n);
+        List<Faithfulness.Curve> fc = Faithfulness.compare(net, images, classMaps, 32, light.seed(), progress::advance);
+        progress.phase("faithfulness, neuron target", ++phase, phases, (long) (NEURON_METHODS.size() + 1) * n);
+        List<Faithfulness.Curve> fn = Faithfulness.compare(net, images, neuronMaps, 32, light.seed(), progress::advance);
         EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted, n, 32, fc);
         EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron, n, 32, fn);
         body.append("<h2 id=faithfulness>Faithfulness: deletion and insertion</h2><h3>Class target</h3>")
@@ -126,6 +145,15 @@ public final class FullReport {
 
     private AttributionResult run(String method, Network network, Target target) {
         return BatchRunner.run(Methods.create(method, network, options), network, images, target, 100, null);
+    }
+
+    /** Method runs of the controls phase (each one unit of its progress). */
+    private static final int CONTROL_RUNS = 8;
+
+    private AttributionResult runCounted(String method, Network network, Target target) {
+        AttributionResult r = run(method, network, target);
+        progress.advance();
+        return r;
     }
 
     private String seedSection(Path dir, AttributionResult guided) throws IOException {
@@ -148,6 +176,7 @@ public final class FullReport {
                         Pictures.map(guided.map(i), 3, 32, 32, Normalization.COLOR, 3)), List.of("#" + indices[i], "guided"), List.of());
                 String file = String.format(Locale.ROOT, "seed/%04d.png", i);
                 Pictures.writePng(tile, dir.resolve(file));
+                progress.advance();
                 b.append("<img src=\"").append(file).append("\" alt=\"image ").append(indices[i]).append("\">");
             }
             b.append("</div>");
@@ -162,6 +191,7 @@ public final class FullReport {
         Map<String, AttributionResult> results = new LinkedHashMap<>();
         for (String m : CLASS_METHODS) {
             results.put(m, BatchRunner.run(Methods.create(m, net, options), net, chosen, target, 100, null));
+            progress.advance();
         }
         StringBuilder b = new StringBuilder("<h2 id=methods>Methods side by side</h2><p class=note><b>How to read it.</b> One row")
                 .append(" per image (the first of each class), one column per method, all explaining the predicted class's logit;")
@@ -204,22 +234,22 @@ public final class FullReport {
         Files.createDirectories(dir.resolve("controls"));
         int n = images.size();
         Randomizer randomizer = new Randomizer(net, manager, options.seed());
-        AttributionResult gbPred = run("guided", net, Target.predicted());
-        AttributionResult gradPred = run("gradient", net, Target.predicted());
+        AttributionResult gbPred = runCounted("guided", net, Target.predicted());
+        AttributionResult gradPred = runCounted("gradient", net, Target.predicted());
         int[] runnerUp = runnerUp();
         Target other = new Target.Fixed("runner-up class", net.size() - 1, runnerUp, true, false);
-        AttributionResult gbOther = run("guided", net, other);
-        AttributionResult gradOther = run("gradient", net, other);
+        AttributionResult gbOther = runCounted("guided", net, other);
+        AttributionResult gradOther = runCounted("gradient", net, other);
         AttributionResult gbRandom;
         AttributionResult gradRandom;
         try (Network random = randomizer.fullyRandom(manager)) {
             Target fixedPred = new Target.Fixed("predicted class (of the trained network)", net.size() - 1, gbPred.predictedAll(),
                     true, false);
-            gbRandom = BatchRunner.run(Methods.create("guided", random, options), random, images, fixedPred, 100, null);
-            gradRandom = BatchRunner.run(Methods.create("gradient", random, options), random, images, fixedPred, 100, null);
+            gbRandom = runCounted("guided", random, fixedPred);
+            gradRandom = runCounted("gradient", random, fixedPred);
         }
-        AttributionResult gradNeuron = run("gradient", net, seedGuided.target());
-        AttributionResult deconvNeuron = run("deconvnet", net, seedGuided.target());
+        AttributionResult gradNeuron = runCounted("gradient", net, seedGuided.target());
+        AttributionResult deconvNeuron = runCounted("deconvnet", net, seedGuided.target());
         double[] gbClass = new double[n];
         double[] gradClass = new double[n];
         double[] gbRand = new double[n];
@@ -245,6 +275,7 @@ public final class FullReport {
                     gradClass[i], gradRand[i]);
             String file = String.format(Locale.ROOT, "controls/%04d.png", i);
             Pictures.writePng(Pictures.row(tiles, captions, List.of(line)), dir.resolve(file));
+            progress.advance();
             rows.append("<img src=\"").append(file).append("\" loading=lazy alt=\"controls for image ").append(indices[i]).append("\"><br>");
         }
         StringBuilder b = new StringBuilder("<h2 id=controls>Controls</h2><p class=note><b>How to read it.</b> For every image:")
@@ -300,6 +331,7 @@ public final class FullReport {
         Map<String, AttributionResult> out = new LinkedHashMap<>();
         for (String m : methods) {
             out.put(m, BatchRunner.run(Methods.create(m, net, o), net, images, target, 100, null));
+            progress.advance();
         }
         return out;
     }
