@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,7 +49,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--first", paramLabel = "N", description = "Test images (default: 100, or all when there are fewer).")
     Integer first;
 
-    @Option(names = "--layer", defaultValue = "conv3_relu", description = "Layer of the seed experiment (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layer", paramLabel = "LAYER",
+            description = "Layer of the seed experiment, a name or 0-based index (default: the ReLU after the model's third conv layer).")
     String layer;
 
     @Option(names = "--out", defaultValue = "gbp-report", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -69,7 +71,8 @@ final class ReportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Path modelDir = model.path();
-            Target.parse("max-neuron:" + layer, net.spec());
+            String seedLayer = layer != null ? layer : net.spec().seedLayerRef();
+            Target.parse("max-neuron:" + seedLayer, net.spec());
             methodOptions.checkLayer(net.spec());
             Selected sel = Selected.fromData(data, CifarReader.Split.TEST, err).range(0, first, 100);
             UsageException.requireNewOrForced(out, force);
@@ -77,12 +80,10 @@ final class ReportCommand implements Callable<Integer> {
                     + " sanity checks and faithfulness%n", Counts.of(mo.samples(), "sample"), Counts.of(mo.steps(), "step"),
                     Counts.of(Math.min(mo.samples(), FullReport.LIGHT_SAMPLES), "sample"),
                     Counts.of(Math.min(mo.steps(), FullReport.LIGHT_STEPS), "step"));
-            FullReport report = new FullReport(net, root, modelDir.toString(), sel.images(), sel.indices(), layer,
-                    mo, !noControls, step -> {
-                        err.printf(Locale.ROOT, "%s (%.0f s)%n", step, (System.nanoTime() - start) / 1e9);
-                        err.flush();
-                    });
-            try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
+            PhaseBars bars = new PhaseBars(err, start);
+            FullReport report = new FullReport(net, root, modelDir.toString(), sel.images(), sel.indices(), seedLayer,
+                    mo, !noControls, bars);
+            try (AtomicDirectory dir = AtomicDirectory.create(out, force); bars) {
                 report.write(dir.path());
                 dir.commit();
             }
@@ -90,5 +91,40 @@ final class ReportCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf(Locale.ROOT, "report written to %s (open %s) in %.0f s%n", out, out.resolve("index.html"),
                 (System.nanoTime() - start) / 1e9);
         return Main.EXIT_OK;
+    }
+
+    /** A line per phase (its number and the time so far), then a progress bar with an estimate of the phase's time left. */
+    private static final class PhaseBars implements FullReport.Progress, AutoCloseable {
+        private final PrintWriter err;
+        private final long start;
+        private ProgressBar bar;
+
+        PhaseBars(PrintWriter err, long start) {
+            this.err = err;
+            this.start = start;
+        }
+
+        @Override
+        public void phase(String name, int index, int phases, long units) {
+            close();
+            err.printf(Locale.ROOT, "gbp report: %d/%d %s (%.0f s so far)%n", index, phases, name, (System.nanoTime() - start) / 1e9);
+            err.flush();
+            bar = ProgressBars.create(name, units, null);
+        }
+
+        @Override
+        public void advance() {
+            if (bar != null) {
+                bar.step();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
     }
 }

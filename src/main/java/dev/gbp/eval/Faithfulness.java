@@ -20,17 +20,26 @@ import java.util.Random;
  * changed {@code step} at a time, all channels together: deletion sets them to 0 in normalised space
  * (the data set's mean colour); insertion starts from a blurred copy (Gaussian, sigma
  * {@link Baseline#BLUR_SIGMA} px) and puts the original pixels back. The score is the probability of
- * the class chosen on the original image for class targets and, our adaptation, the activation of the
- * neuron chosen on the original image for neuron targets. AUC by the trapezoid rule on [0, 1].
+ * the class chosen on the original image for class targets and, our adaptation, for neuron targets the
+ * activation of the neuron chosen on the original image divided by its activation on the original
+ * image, f(x') / f(x): a fraction of f(x), so that deletion starts and insertion ends at 1 and images
+ * with strong and weak neurons weigh alike. An image whose neuron is not active on the original image
+ * (f(x) <= 0) has no such fraction and is left out of the means (counted in {@link Curve#excluded}).
+ * AUC by the trapezoid rule on [0, 1].
  */
 public final class Faithfulness {
-    /** Mean curves and AUCs of one ranking over a set of images. */
+    /**
+     * Mean curves and AUCs of one ranking over a set of images; {@code deletionAucs} and
+     * {@code insertionAucs} are the per-image AUCs behind the means (NaN for an excluded image), so two
+     * rankings can be compared image by image.
+     */
     public record Curve(String name, double[] deletion, double[] insertion, double deletionAuc, double insertionAuc,
-            double deletionAucStd, double insertionAucStd) {}
+            double deletionAucStd, double insertionAucStd, double[] deletionAucs, double[] insertionAucs, int excluded) {}
 
     private final Network net;
     private final int step;
     private final int rowsPerBatch;
+    private Runnable onImage = () -> {};
 
     public Faithfulness(Network net, int step, int rowsPerBatch) {
         if (step < 1) {
@@ -39,6 +48,12 @@ public final class Faithfulness {
         this.net = net;
         this.step = step;
         this.rowsPerBatch = rowsPerBatch;
+    }
+
+    /** Calls {@code tick} after each image of each ranking (for progress bars); returns this. */
+    public Faithfulness onImage(Runnable tick) {
+        this.onImage = tick;
+        return this;
     }
 
     /** The curves of a method's maps ({@code result}, for {@code images}). */
@@ -94,20 +109,56 @@ public final class Faithfulness {
                 System.arraycopy(in, 0, rows, (points + p) * x.length, x.length);
             }
             double[] scores = score(rows, 2 * points, result.target(), result.choice(i));
+            if (result.target().isNeuronTarget()) {
+                // Row 0 is the original image itself (nothing deleted): f(x).
+                double full = scores[0];
+                for (int k = 0; k < scores.length; k++) {
+                    scores[k] = full > 0 ? scores[k] / full : Double.NaN;
+                }
+            }
             del[i] = java.util.Arrays.copyOfRange(scores, 0, points);
             ins[i] = java.util.Arrays.copyOfRange(scores, points, 2 * points);
             delAuc[i] = Curves.auc(del[i]);
             insAuc[i] = Curves.auc(ins[i]);
+            onImage.run();
         }
-        return new Curve(name, Curves.mean(del), Curves.mean(ins), Stats.mean(delAuc), Stats.mean(insAuc), Stats.std(delAuc),
-                Stats.std(insAuc));
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            kept += Double.isNaN(delAuc[i]) ? 0 : 1;
+        }
+        if (kept == 0) {
+            double[] none = new double[points];
+            java.util.Arrays.fill(none, Double.NaN);
+            return new Curve(name, none, none.clone(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, delAuc, insAuc, n);
+        }
+        double[][] keptDel = new double[kept][];
+        double[][] keptIns = new double[kept][];
+        double[] keptDelAuc = new double[kept];
+        double[] keptInsAuc = new double[kept];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (!Double.isNaN(delAuc[i])) {
+                keptDel[j] = del[i];
+                keptIns[j] = ins[i];
+                keptDelAuc[j] = delAuc[i];
+                keptInsAuc[j] = insAuc[i];
+                j++;
+            }
+        }
+        return new Curve(name, Curves.mean(keptDel), Curves.mean(keptIns), Stats.mean(keptDelAuc), Stats.mean(keptInsAuc),
+                Stats.std(keptDelAuc), Stats.std(keptInsAuc), delAuc, insAuc, n - kept);
     }
 
-    /** What the curves measure for {@code target}: a class's probability, or a neuron's activation. */
+    /** What the curves measure for {@code target}: a class's probability, or a neuron's activation as a fraction of f(x). */
     public static String scoreDescription(Target target) {
         return target.isNeuronTarget()
-                ? "activation of the neuron chosen on the original image (gbp's adaptation of RISE to neuron targets)"
+                ? "activation of the neuron chosen on the original image, divided by its activation on the original image"
+                        + " (a fraction of f(x): 1 = as active as on the whole image; gbp's adaptation of RISE to neuron targets)"
                 : "softmax probability of the class chosen on the original image";
+    }
+
+    /** A short name of the score's unit, for axis titles. */
+    public static String scoreUnit(Target target) {
+        return target.isNeuronTarget() ? "activation as a fraction of f(x)" : "probability of the class";
     }
 
     /** The score of each row for one image's target. */
@@ -156,7 +207,16 @@ public final class Faithfulness {
     /** The curves of maps already computed (by method name), then of a random ranking seeded with {@code seed}. */
     public static java.util.List<Curve> compare(Network net, CifarImages images, java.util.Map<String, AttributionResult> results,
             int step, long seed) {
-        Faithfulness f = new Faithfulness(net, step, 330);
+        return compare(net, images, results, step, seed, () -> {});
+    }
+
+    /**
+     * As {@link #compare(Network, CifarImages, java.util.Map, int, long)}, calling {@code tick} after each
+     * image of each ranking: (methods + 1) x images times in all.
+     */
+    public static java.util.List<Curve> compare(Network net, CifarImages images, java.util.Map<String, AttributionResult> results,
+            int step, long seed, Runnable tick) {
+        Faithfulness f = new Faithfulness(net, step, 330).onImage(tick);
         java.util.List<Curve> curves = new java.util.ArrayList<>();
         results.forEach((m, r) -> curves.add(f.evaluate(m, images, r)));
         curves.add(f.random(images, results.values().iterator().next(), seed));

@@ -36,7 +36,11 @@ public final class Randomizer {
 
     /** The blocks with parameters at or below layer {@code top}, from the top down. */
     public List<Block> blocksTopDown(int top) {
-        ModelSpec spec = trained.spec();
+        return blocksTopDown(trained.spec(), top);
+    }
+
+    /** The blocks of {@code spec} with parameters at or below layer {@code top}, from the top down. */
+    public static List<Block> blocksTopDown(ModelSpec spec, int top) {
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i <= top; i++) {
             LayerSpec l = spec.layer(i);

@@ -29,24 +29,57 @@ public final class SanityCheck {
         FROZEN, RECHOSEN
     }
 
-    /** Per step, per method, per metric: mean and standard deviation over the images. */
-    public record Series(double[] mean, double[] std) {}
+    /**
+     * Per step, per method, per metric: mean, standard deviation (population) and the quartiles (25th
+     * percentile, median, 75th percentile, linear interpolation as numpy) over the images.
+     */
+    public record Series(double[] mean, double[] std, double[] p25, double[] median, double[] p75) {}
 
-    /** Everything a run measured; {@code strips} keeps the maps of the first images at every cascade step. */
+    /**
+     * Everything a run measured; {@code strips} keeps the maps of the first images at every cascade step.
+     * {@code cascadeZeroMaps} and {@code independentZeroMaps} count, per method and step, the images whose
+     * map is exactly zero everywhere (the similarity measures score such a map 0). For a neuron target
+     * with a frozen position, {@code cascadeInactive} and {@code independentInactive} count per step the
+     * images on which the trained network's chosen neuron (of the first method) has an activation of 0
+     * or less on the randomised network: at a ReLU, its input is then not positive, and every rule that
+     * gates on the forward input (gradient, guided) passes nothing back, so the map is zero. They are
+     * null otherwise.
+     */
     public record Result(Target target, Position position, List<String> cascadeLabels, List<String> independentLabels,
             Map<String, Map<String, Series>> cascade, Map<String, Map<String, Series>> independent,
-            Map<String, List<float[][]>> strips, int stripImages, int images) {}
+            Map<String, List<float[][]>> strips, int stripImages, int images, Map<String, int[]> cascadeZeroMaps,
+            Map<String, int[]> independentZeroMaps, int[] cascadeInactive, int[] independentInactive) {}
 
     private final Network trained;
     private final NDManager manager;
     private final long seed;
     private final int batchSize;
+    private Runnable onStep = () -> {};
 
     public SanityCheck(Network trained, NDManager manager, long seed, int batchSize) {
         this.trained = trained;
         this.manager = manager;
         this.seed = seed;
         this.batchSize = batchSize;
+    }
+
+    /**
+     * Calls {@code tick} each time one method's maps on one randomised network are done (for progress
+     * bars; {@link #steps} of them in a run); returns this.
+     */
+    public SanityCheck onStep(Runnable tick) {
+        this.onStep = tick;
+        return this;
+    }
+
+    /**
+     * How many times a run for {@code target} with {@code methods} methods ticks: one per method and
+     * randomised network (every cascade step, and every independent step but the first, which is the
+     * first cascade step's network).
+     */
+    public int steps(Target target, int methods) {
+        int blocks = Randomizer.blocksTopDown(trained.spec(), target.layer(trained.spec())).size();
+        return Math.max(0, 2 * blocks - 1) * methods;
     }
 
     public Result run(CifarImages images, Target target, List<String> methods, Methods.Options options, Position position,
@@ -98,6 +131,23 @@ public final class SanityCheck {
             }
             boxes.put(m, b);
         }
+        Map<String, int[]> cascadeZero = new LinkedHashMap<>();
+        Map<String, int[]> independentZero = new LinkedHashMap<>();
+        for (String m : methods) {
+            int zero = countZeroMaps(originals.get(m).maps(), images.size());
+            cascadeZero.put(m, new int[steps]);
+            independentZero.put(m, new int[steps]);
+            cascadeZero.get(m)[0] = zero;
+            independentZero.get(m)[0] = zero;
+        }
+        boolean countInactive = target.isNeuronTarget() && position == Position.FROZEN;
+        NeuronChoice[] frozen = originals.get(methods.get(0)).choices();
+        int[] cascadeInactive = countInactive ? new int[steps] : null;
+        int[] independentInactive = countInactive ? new int[steps] : null;
+        if (countInactive) {
+            cascadeInactive[0] = inactive(trained, images, top, frozen);
+            independentInactive[0] = cascadeInactive[0];
+        }
         for (String m : methods) {
             double[][] self = compareAll(originals.get(m).maps(), originals.get(m).maps(), images.size(), boxes.get(m));
             for (int k = 0; k < MapComparison.METRICS.length; k++) {
@@ -116,11 +166,18 @@ public final class SanityCheck {
                         for (int k = 0; k < MapComparison.METRICS.length; k++) {
                             independentScores.get(m)[k][step] = cascadeScores.get(m)[k][step].clone();
                         }
+                        independentZero.get(m)[step] = cascadeZero.get(m)[step];
+                    }
+                    if (countInactive) {
+                        independentInactive[step] = cascadeInactive[step];
                     }
                     continue;
                 }
                 List<Randomizer.Block> randomized = isCascade ? cumulative : List.of(blocks.get(step - 1));
                 try (Network net = randomizer.withRandomized(randomized, manager)) {
+                    if (countInactive) {
+                        (isCascade ? cascadeInactive : independentInactive)[step] = inactive(net, images, top, frozen);
+                    }
                     for (String m : methods) {
                         Target t = position == Position.FROZEN
                                 ? Target.Fixed.repeat(target, originals.get(m).choices(), trained.spec(), 1) : target;
@@ -130,9 +187,11 @@ public final class SanityCheck {
                         for (int k = 0; k < MapComparison.METRICS.length; k++) {
                             (isCascade ? cascadeScores : independentScores).get(m)[k][step] = scores[k];
                         }
+                        (isCascade ? cascadeZero : independentZero).get(m)[step] = countZeroMaps(maps, images.size());
                         if (isCascade) {
                             strips.get(m).add(first(maps, stripImages, images.size()));
                         }
+                        onStep.run();
                     }
                 }
             }
@@ -142,7 +201,60 @@ public final class SanityCheck {
             independent.put(m, summarize(independentScores.get(m)));
         }
         return new Result(target, position, cascadeLabels, independentLabels, cascade, independent, strips,
-                Math.min(stripImages, images.size()), images.size());
+                Math.min(stripImages, images.size()), images.size(), cascadeZero, independentZero, cascadeInactive,
+                independentInactive);
+    }
+
+    /** How many of the {@code n} maps (concatenated in {@code maps}) are exactly zero everywhere. */
+    static int countZeroMaps(float[] maps, int n) {
+        int per = maps.length / n;
+        int zero = 0;
+        for (int i = 0; i < n; i++) {
+            boolean all = true;
+            for (int k = i * per; k < (i + 1) * per && all; k++) {
+                all = maps[k] == 0f;
+            }
+            zero += all ? 1 : 0;
+        }
+        return zero;
+    }
+
+    /** On how many images {@code net}'s output of layer {@code layer} at each image's chosen neuron is 0 or less. */
+    private int inactive(Network net, CifarImages images, int layer, NeuronChoice[] choices) {
+        long[] dims = net.spec().outputShape(layer);
+        int h = dims.length == 3 ? (int) dims[1] : 1;
+        int w = dims.length == 3 ? (int) dims[2] : 1;
+        int count = 0;
+        for (int from = 0; from < images.size(); from += batchSize) {
+            int to = Math.min(images.size(), from + batchSize);
+            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                float[] a = net.forwardTo(net.preprocess(net.manager(), images, from, to), layer).toFloatArray();
+                int per = a.length / (to - from);
+                for (int i = from; i < to; i++) {
+                    NeuronChoice c = choices[i];
+                    count += a[(i - from) * per + (c.c() * h + c.y()) * w + c.x()] <= 0f ? 1 : 0;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * What "position" means for {@code target}: whether the randomised networks explain the neuron (or
+     * class) chosen on the trained network, or choose their own.
+     */
+    public static String positionDescription(Target target, Position position) {
+        boolean neuron = target.isNeuronTarget();
+        if (position == Position.FROZEN) {
+            return neuron
+                    ? "neuron frozen: every randomised network is explained at the neuron (channel, y, x) chosen on the trained network"
+                    : "class frozen: every randomised network is explained for the class chosen on the trained network"
+                            + " (for 'predicted', the trained network's prediction), not for its own prediction";
+        }
+        return neuron
+                ? "neuron re-chosen: each randomised network is explained at the neuron it picks itself for '" + target.spec() + "'"
+                : "class re-chosen: each randomised network is explained for the class it picks itself for '" + target.spec()
+                        + "' (for 'predicted', its own prediction)";
     }
 
     private static float[][] first(float[] maps, int k, int n) {
@@ -182,11 +294,17 @@ public final class SanityCheck {
             int steps = scores[k].length;
             double[] mean = new double[steps];
             double[] std = new double[steps];
+            double[] p25 = new double[steps];
+            double[] median = new double[steps];
+            double[] p75 = new double[steps];
             for (int s = 0; s < steps; s++) {
                 mean[s] = Stats.mean(scores[k][s]);
                 std[s] = Stats.std(scores[k][s]);
+                p25[s] = Stats.quantile(scores[k][s], 0.25);
+                median[s] = Stats.quantile(scores[k][s], 0.5);
+                p75[s] = Stats.quantile(scores[k][s], 0.75);
             }
-            out.put(MapComparison.METRICS[k], new Series(mean, std));
+            out.put(MapComparison.METRICS[k], new Series(mean, std, p25, median, p75));
         }
         return out;
     }

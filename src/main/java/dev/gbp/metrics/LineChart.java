@@ -25,11 +25,14 @@ import javax.imageio.ImageIO;
  * A small PNG line chart drawn with java.awt, for sanity-check and deletion/insertion figures that
  * must be produced by the same headless JVM that computes them, without a plotting dependency.
  *
- * <p>The x axis is categorical: points 0..n-1, labelled by {@link Builder#xTicks}; labels are
- * shortened, rotated by 45 degrees or thinned out when they would overlap. Each series is a line in
- * its own colour from the Okabe-Ito palette (distinguishable with the common colour-vision
- * deficiencies), optionally with a shaded band of +-err around it. NaN values leave a gap in the line.
- * A legend above the plot names the series, so it never hides data.
+ * <p>The x axis is categorical: points 0..n-1, labelled by {@link Builder#xTicks}; a blank label leaves
+ * its point without a tick, so a long axis can be labelled at a few round positions only. Labels are
+ * shortened, rotated by 45 degrees or thinned out when they would overlap. Each series is a line in its
+ * own colour from the Okabe-Ito palette (distinguishable with the common colour-vision deficiencies),
+ * or in a {@link Style} the caller fixes (so that one series keeps its colour across several charts),
+ * optionally with a shaded band around it (+-err, or any lower and upper bound). Context lines
+ * ({@link Builder#context}) are thin grey lines under the series, for small multiples. NaN values
+ * leave a gap in the line. A legend above the plot names the series, so it never hides data.
  *
  * <pre>{@code
  * LineChart.builder().title("Deletion").xLabel("fraction removed").yLabel("score")
@@ -47,6 +50,8 @@ public final class LineChart {
     private static final Color TEXT = new Color(0x222222);
     private static final Color AXIS = new Color(0x555555);
     private static final Color GRID = new Color(0xE6E6E6);
+    private static final Color CONTEXT = new Color(0xC8C8C8);
+    private static final int BAND_ALPHA = 48;
     private static final int MAX_LABEL_CHARS = 18;
     private static final int MAX_LEGEND_CHARS = 40;
     private static final int MARKER_LIMIT = 25;
@@ -66,6 +71,21 @@ public final class LineChart {
         this.scale = base / 12f;
     }
 
+    /** How a series is drawn: its colour and its dash pattern (null: solid). */
+    public record Style(Color color, float[] dash) {
+        public static Style solid(int rgb) {
+            return new Style(new Color(rgb), null);
+        }
+
+        public static Style dashed(int rgb) {
+            return new Style(new Color(rgb), new float[] {6, 4});
+        }
+
+        public static Style dotted(int rgb) {
+            return new Style(new Color(rgb), new float[] {1.5f, 3.5f});
+        }
+    }
+
     /** A new chart description: 640 x 400 pixels, no series yet. */
     public static Builder builder() {
         return new Builder();
@@ -80,6 +100,8 @@ public final class LineChart {
         private double yMin = Double.NaN;
         private double yMax = Double.NaN;
         private final List<Series> series = new ArrayList<>();
+        private final List<double[]> context = new ArrayList<>();
+        private String contextLabel;
         private int width = 640;
         private int height = 400;
 
@@ -121,10 +143,56 @@ public final class LineChart {
          * {@code y} or {@code err} leaves a gap. The arrays are copied.
          */
         public Builder series(String name, double[] y, double[] err) {
-            if (err != null && err.length != y.length) {
+            return series(name, y, err, null);
+        }
+
+        /** As {@link #series(String, double[], double[])}, drawn in {@code style} (null: the next palette colour). */
+        public Builder series(String name, double[] y, double[] err, Style style) {
+            if (err == null) {
+                return series(name, y, null, null, style);
+            }
+            if (err.length != y.length) {
                 throw new IllegalArgumentException("series '" + name + "': err has " + err.length + " values, y has " + y.length);
             }
-            series.add(new Series(name == null ? "" : name, y.clone(), err == null ? null : err.clone()));
+            double[] lo = new double[y.length];
+            double[] hi = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                lo[i] = y[i] - Math.abs(err[i]);
+                hi[i] = y[i] + Math.abs(err[i]);
+            }
+            return series(name, y, lo, hi, style);
+        }
+
+        /**
+         * Adds a line in {@code style} (null: the next palette colour) with a shaded band from {@code lo}
+         * to {@code hi} (both null: no band), for example the interquartile range around a mean. NaN in
+         * any of them leaves a gap. The arrays are copied.
+         */
+        public Builder series(String name, double[] y, double[] lo, double[] hi, Style style) {
+            if ((lo == null) != (hi == null)) {
+                throw new IllegalArgumentException("series '" + name + "': a band needs both a lower and an upper bound");
+            }
+            if (lo != null && (lo.length != y.length || hi.length != y.length)) {
+                throw new IllegalArgumentException("series '" + name + "': band bounds have " + lo.length + " and " + hi.length
+                        + " values, y has " + y.length);
+            }
+            series.add(new Series(name == null ? "" : name, y.clone(), lo == null ? null : lo.clone(),
+                    hi == null ? null : hi.clone(), style));
+            return this;
+        }
+
+        /**
+         * Adds a thin grey line under every series, without a legend entry of its own: the other
+         * members of a set, drawn for context in a small multiple.
+         */
+        public Builder context(double[] y) {
+            context.add(y.clone());
+            return this;
+        }
+
+        /** One legend entry (a thin grey line) naming the context lines, for example "other methods". */
+        public Builder contextLabel(String label) {
+            this.contextLabel = label;
             return this;
         }
 
@@ -160,7 +228,7 @@ public final class LineChart {
         }
     }
 
-    private record Series(String name, double[] y, double[] err) {}
+    private record Series(String name, double[] y, double[] lo, double[] hi, Style style) {}
 
     private static int pointCount(Builder spec) {
         if (spec.series.isEmpty()) {
@@ -173,6 +241,11 @@ public final class LineChart {
         for (Series s : spec.series) {
             if (s.y.length != count) {
                 throw new IllegalArgumentException("series '" + s.name + "' has " + s.y.length + " values, expected " + count);
+            }
+        }
+        for (double[] c : spec.context) {
+            if (c.length != count) {
+                throw new IllegalArgumentException("a context line has " + c.length + " values, expected " + count);
             }
         }
         return count;
@@ -244,14 +317,29 @@ public final class LineChart {
         for (int i = 0; i < n; i++) {
             labels.add(shorten(spec.xTicks != null ? spec.xTicks.get(i) : Integer.toString(i), MAX_LABEL_CHARS));
         }
+        // The labelled positions: every point, or only those with a non-blank label when some are blank.
+        List<Integer> ticks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (!labels.get(i).isBlank()) {
+                ticks.add(i);
+            }
+        }
+        if (ticks.isEmpty()) {
+            ticks.add(0);
+        }
+        int spacing = n;
+        for (int t = 1; t < ticks.size(); t++) {
+            spacing = Math.min(spacing, ticks.get(t) - ticks.get(t - 1));
+        }
         int labelWidth = 0;
-        for (String s : labels) {
-            labelWidth = Math.max(labelWidth, fm.stringWidth(s));
+        for (int i : ticks) {
+            labelWidth = Math.max(labelWidth, fm.stringWidth(labels.get(i)));
         }
         boolean rotate = false;
         int stride = 1;
         for (int pass = 0; pass < 2; pass++) {
-            double slot = (right - left) / (double) n;
+            // Room per label: the distance between neighbouring labelled points.
+            double slot = spacing * (right - left) / (double) n;
             rotate = false;
             stride = 1;
             if (labelWidth + gap > slot) {
@@ -266,7 +354,9 @@ public final class LineChart {
                 break;
             }
             // A rotated first label reaches down-left of its tick: widen the left margin to keep it inside.
-            int reach = (int) Math.ceil((fm.stringWidth(labels.get(0)) + lineH) * Math.sqrt(0.5) - slot / 2);
+            double pointSlot = (right - left) / (double) n;
+            int reach = (int) Math.ceil((fm.stringWidth(labels.get(ticks.get(0))) + lineH) * Math.sqrt(0.5)
+                    - (ticks.get(0) + 0.5) * pointSlot);
             if (left >= margin / 2 + reach) {
                 break;
             }
@@ -288,19 +378,22 @@ public final class LineChart {
             int y = (int) Math.round(plot.y(v));
             g.drawLine(left, y, right, y);
         }
-        for (int i = 0; i < n; i += stride) {
-            int x = (int) Math.round(plot.x(i));
+        for (int t = 0; t < ticks.size(); t += stride) {
+            int x = (int) Math.round(plot.x(ticks.get(t)));
             g.drawLine(x, top, x, bottom);
         }
         Shape oldClip = g.getClip();
         // Clip a little outside the plot so that markers and lines on the range limits are not cut in half.
         int bleed = Math.round(5 * scale);
         g.clipRect(left - bleed, top - bleed, right - left + 1 + 2 * bleed, bottom - top + 1 + 2 * bleed);
+        for (double[] c : spec.context) {
+            drawLine(g, plot, c, CONTEXT, contextStroke(), false);
+        }
         for (int k = 0; k < spec.series.size(); k++) {
             drawBand(g, plot, spec.series.get(k), color(k));
         }
         for (int k = 0; k < spec.series.size(); k++) {
-            drawLine(g, plot, spec.series.get(k), k);
+            drawLine(g, plot, spec.series.get(k).y, color(k), stroke(k), n <= MARKER_LIMIT);
         }
         g.setClip(oldClip);
 
@@ -318,7 +411,8 @@ public final class LineChart {
             g.drawString(s, left - tick - gap / 2 - fm.stringWidth(s), y + fm.getAscent() / 2 - fm.getDescent() / 2);
         }
         int labelTop = bottom + tick + gap / 2;
-        for (int i = 0; i < n; i += stride) {
+        for (int t = 0; t < ticks.size(); t += stride) {
+            int i = ticks.get(t);
             int x = (int) Math.round(plot.x(i));
             g.setColor(AXIS);
             g.drawLine(x, bottom, x, bottom + tick);
@@ -372,12 +466,19 @@ public final class LineChart {
         }
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
+        List<double[]> values = new ArrayList<>(spec.context);
         for (Series s : spec.series) {
-            for (int i = 0; i < s.y.length; i++) {
-                double e = s.err == null || !Double.isFinite(s.err[i]) ? 0 : Math.abs(s.err[i]);
-                if (Double.isFinite(s.y[i])) {
-                    lo = Math.min(lo, s.y[i] - e);
-                    hi = Math.max(hi, s.y[i] + e);
+            values.add(s.y);
+            if (s.lo != null) {
+                values.add(s.lo);
+                values.add(s.hi);
+            }
+        }
+        for (double[] v : values) {
+            for (double x : v) {
+                if (Double.isFinite(x)) {
+                    lo = Math.min(lo, x);
+                    hi = Math.max(hi, x);
                 }
             }
         }
@@ -424,10 +525,11 @@ public final class LineChart {
     // ---- series ------------------------------------------------------------------------------
 
     private void drawBand(Graphics2D g, Plot plot, Series s, Color c) {
-        if (s.err == null) {
+        if (s.lo == null) {
             return;
         }
-        g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 48));
+        Color fill = new Color(c.getRed(), c.getGreen(), c.getBlue(), BAND_ALPHA);
+        g.setColor(fill);
         g.setStroke(new BasicStroke(Math.max(1f, 1.5f * scale), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND));
         int i = 0;
         while (i < n) {
@@ -443,21 +545,21 @@ public final class LineChart {
                 // A lone point has no band to shade: an error bar instead.
                 double x = plot.x(i);
                 double w = 4 * scale;
-                double y0 = plot.y(s.y[i] - s.err[i]);
-                double y1 = plot.y(s.y[i] + s.err[i]);
+                double y0 = plot.y(s.lo[i]);
+                double y1 = plot.y(s.hi[i]);
                 g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 160));
                 g.draw(new Line2D.Double(x, y0, x, y1));
                 g.draw(new Line2D.Double(x - w, y0, x + w, y0));
                 g.draw(new Line2D.Double(x - w, y1, x + w, y1));
-                g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 48));
+                g.setColor(fill);
             } else {
                 Path2D.Double band = new Path2D.Double();
-                band.moveTo(plot.x(i), plot.y(s.y[i] + s.err[i]));
+                band.moveTo(plot.x(i), plot.y(s.hi[i]));
                 for (int k = i + 1; k <= j; k++) {
-                    band.lineTo(plot.x(k), plot.y(s.y[k] + s.err[k]));
+                    band.lineTo(plot.x(k), plot.y(s.hi[k]));
                 }
                 for (int k = j; k >= i; k--) {
-                    band.lineTo(plot.x(k), plot.y(s.y[k] - s.err[k]));
+                    band.lineTo(plot.x(k), plot.y(s.lo[k]));
                 }
                 band.closePath();
                 g.fill(band);
@@ -467,30 +569,29 @@ public final class LineChart {
     }
 
     private static boolean bandPoint(Series s, int i) {
-        return Double.isFinite(s.y[i]) && Double.isFinite(s.err[i]);
+        return Double.isFinite(s.y[i]) && Double.isFinite(s.lo[i]) && Double.isFinite(s.hi[i]);
     }
 
-    private void drawLine(Graphics2D g, Plot plot, Series s, int k) {
-        g.setColor(color(k));
-        g.setStroke(stroke(k));
-        boolean markers = n <= MARKER_LIMIT;
+    private void drawLine(Graphics2D g, Plot plot, double[] ys, Color color, Stroke stroke, boolean markers) {
+        g.setColor(color);
+        g.setStroke(stroke);
         double r = 3 * scale;
         Path2D.Double path = new Path2D.Double();
         boolean open = false;
         for (int i = 0; i < n; i++) {
-            if (!Double.isFinite(s.y[i])) {
+            if (!Double.isFinite(ys[i])) {
                 open = false;
                 continue;
             }
             double x = plot.x(i);
-            double y = plot.y(s.y[i]);
+            double y = plot.y(ys[i]);
             if (open) {
                 path.lineTo(x, y);
             } else {
                 path.moveTo(x, y);
                 open = true;
             }
-            boolean lone = (i == 0 || !Double.isFinite(s.y[i - 1])) && (i == n - 1 || !Double.isFinite(s.y[i + 1]));
+            boolean lone = (i == 0 || !Double.isFinite(ys[i - 1])) && (i == n - 1 || !Double.isFinite(ys[i + 1]));
             if (markers || lone) {
                 g.fill(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r));
             }
@@ -498,39 +599,78 @@ public final class LineChart {
         g.draw(path);
     }
 
-    private static Color color(int k) {
-        return PALETTE[k % PALETTE.length];
+    /**
+     * The colour of series {@code k}: its own style's, else the next palette colour among the series
+     * without a style.
+     */
+    private Color color(int k) {
+        Style style = spec.series.get(k).style;
+        return style != null ? style.color() : PALETTE[autoIndex(k) % PALETTE.length];
     }
 
-    /** Solid lines for the first round of colours, dashed once colours repeat. */
+    private int autoIndex(int k) {
+        int auto = 0;
+        for (int j = 0; j < k; j++) {
+            auto += spec.series.get(j).style == null ? 1 : 0;
+        }
+        return auto;
+    }
+
+    /** The series' own dash pattern; without a style, solid for the first round of colours, dashed once colours repeat. */
     private Stroke stroke(int k) {
         float w = 2f * scale;
-        if (k < PALETTE.length) {
+        Style style = spec.series.get(k).style;
+        float[] dash = style != null ? style.dash()
+                : autoIndex(k) < PALETTE.length ? null : new float[] {6, 4};
+        if (dash == null) {
             return new BasicStroke(w, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
         }
-        return new BasicStroke(w, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6 * scale, 4 * scale}, 0f);
+        float[] scaled = new float[dash.length];
+        for (int i = 0; i < dash.length; i++) {
+            scaled[i] = dash[i] * scale;
+        }
+        return new BasicStroke(w, dash[0] < 2 ? BasicStroke.CAP_ROUND : BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, scaled, 0f);
+    }
+
+    private Stroke contextStroke() {
+        return new BasicStroke(1.2f * scale, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     }
 
     // ---- legend ------------------------------------------------------------------------------
+
+    /** Legend entries: the named series in order (their indices), then -1 for the context lines when labelled. */
+    private List<Integer> legendEntries() {
+        List<Integer> entries = new ArrayList<>();
+        for (int k = 0; k < spec.series.size(); k++) {
+            if (!spec.series.get(k).name.isBlank()) {
+                entries.add(k);
+            }
+        }
+        if (!spec.context.isEmpty() && spec.contextLabel != null && !spec.contextLabel.isBlank()) {
+            entries.add(-1);
+        }
+        return entries;
+    }
 
     private int legendEntryWidth(FontMetrics fm, int k) {
         return Math.round(24 * scale) + Math.round(6 * scale) + fm.stringWidth(legendName(k));
     }
 
     private String legendName(int k) {
-        return shorten(spec.series.get(k).name, MAX_LEGEND_CHARS);
+        return shorten(k < 0 ? spec.contextLabel : spec.series.get(k).name, MAX_LEGEND_CHARS);
     }
 
-    /** Series indices per legend row, wrapped to the width; empty if no series has a name. */
+    /** Legend entries per row, wrapped to the width; empty if nothing is named. */
     private List<List<Integer>> legendRows(FontMetrics fm, int width) {
         List<List<Integer>> rows = new ArrayList<>();
-        if (spec.series.stream().allMatch(s -> s.name.isBlank())) {
+        List<Integer> entries = legendEntries();
+        if (entries.isEmpty()) {
             return rows;
         }
         int spacing = Math.round(20 * scale);
         List<Integer> row = new ArrayList<>();
         int used = 0;
-        for (int k = 0; k < spec.series.size(); k++) {
+        for (int k : entries) {
             int w = legendEntryWidth(fm, k);
             if (!row.isEmpty() && used + spacing + w > width) {
                 rows.add(row);
@@ -558,19 +698,25 @@ public final class LineChart {
             int x = (spec.width - total) / 2;
             int mid = top + r * lineH + lineH / 2;
             for (int k : row) {
-                Series s = spec.series.get(k);
-                Color c = color(k);
-                if (s.err != null) {
-                    int band = Math.round(5 * scale);
-                    g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 48));
-                    g.fillRect(x, mid - band, swatch, 2 * band);
-                }
-                g.setColor(c);
-                g.setStroke(stroke(k));
-                g.draw(new Line2D.Double(x + 1, mid, x + swatch - 1, mid));
-                if (n <= MARKER_LIMIT) {
-                    double rr = 3 * scale;
-                    g.fill(new Ellipse2D.Double(x + swatch / 2.0 - rr, mid - rr, 2 * rr, 2 * rr));
+                if (k < 0) {
+                    g.setColor(CONTEXT);
+                    g.setStroke(contextStroke());
+                    g.draw(new Line2D.Double(x + 1, mid, x + swatch - 1, mid));
+                } else {
+                    Series s = spec.series.get(k);
+                    Color c = color(k);
+                    if (s.lo != null) {
+                        int band = Math.round(5 * scale);
+                        g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), BAND_ALPHA));
+                        g.fillRect(x, mid - band, swatch, 2 * band);
+                    }
+                    g.setColor(c);
+                    g.setStroke(stroke(k));
+                    g.draw(new Line2D.Double(x + 1, mid, x + swatch - 1, mid));
+                    if (n <= MARKER_LIMIT) {
+                        double rr = 3 * scale;
+                        g.fill(new Ellipse2D.Double(x + swatch / 2.0 - rr, mid - rr, 2 * rr, 2 * rr));
+                    }
                 }
                 g.setColor(TEXT);
                 int tx = x + swatch + Math.round(6 * scale);

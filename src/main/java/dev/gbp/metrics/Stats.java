@@ -1,6 +1,6 @@
 package dev.gbp.metrics;
 
-/** Mean, population standard deviation and median of a sample; the first maximum of a range. */
+/** Mean, population standard deviation, median and quantiles of a sample; the first maximum of a range. */
 public final class Stats {
     private Stats() {}
 
@@ -33,6 +33,31 @@ public final class Stats {
         double[] s = v.clone();
         java.util.Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * The {@code q}-quantile (0 <= q <= 1) with linear interpolation between the two nearest ranks, as
+     * numpy's default {@code np.quantile}: the sorted values at positions 0..n-1, quantile at position
+     * q * (n - 1). {@code quantile(v, 0.5)} is the median.
+     *
+     * @throws IllegalArgumentException if there are no values, q is outside [0, 1], or a value is NaN
+     */
+    public static double quantile(double[] v, double q) {
+        if (v.length == 0) {
+            throw new IllegalArgumentException("quantile of no values");
+        }
+        if (!(q >= 0 && q <= 1)) {
+            throw new IllegalArgumentException("quantile must be in [0, 1], got " + q);
+        }
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        if (Double.isNaN(s[s.length - 1])) {
+            throw new IllegalArgumentException("quantile of NaN");
+        }
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
     }
 
     /**

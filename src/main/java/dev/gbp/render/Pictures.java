@@ -20,6 +20,9 @@ public final class Pictures {
     private static final Color TEXT = new Color(30, 30, 30);
     /** The colour receptive fields are outlined in. */
     public static final Color FIELD = new Color(255, 215, 0);
+    private static final Color ZERO_FILL = new Color(0x9A9A9A);
+    private static final Color ZERO_HATCH = new Color(0xB4B4B4);
+    private static final Color ZERO_LABEL_BACK = new Color(235, 235, 235);
 
     private Pictures() {}
 
@@ -146,6 +149,130 @@ public final class Pictures {
         }
         g.dispose();
         return out;
+    }
+
+    /**
+     * A table of pictures: a title over each column, a label left of each row (the label column is as
+     * wide as the longest label, so no label runs into a picture), and {@code cells.get(r).get(c)} in
+     * each cell (null: an empty cell). Column titles too wide for their column are shortened with an
+     * ellipsis.
+     */
+    public static BufferedImage labelledGrid(List<String> rowLabels, List<String> columnTitles, List<List<BufferedImage>> cells) {
+        int gap = 6;
+        int columns = columnTitles.size();
+        int[] colWidth = new int[columns];
+        int[] rowHeight = new int[cells.size()];
+        for (int r = 0; r < cells.size(); r++) {
+            for (int c = 0; c < cells.get(r).size(); c++) {
+                BufferedImage p = cells.get(r).get(c);
+                if (p != null) {
+                    colWidth[c] = Math.max(colWidth[c], p.getWidth());
+                    rowHeight[r] = Math.max(rowHeight[r], p.getHeight());
+                }
+            }
+        }
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D pg = probe.createGraphics();
+        pg.setFont(font());
+        java.awt.FontMetrics fm = pg.getFontMetrics();
+        pg.dispose();
+        int labelWidth = 0;
+        for (String l : rowLabels) {
+            labelWidth = Math.max(labelWidth, fm.stringWidth(l));
+        }
+        int titleHeight = fm.getHeight() + 2;
+        int width = gap + labelWidth + gap;
+        for (int w : colWidth) {
+            width += w + gap;
+        }
+        int height = gap + titleHeight;
+        for (int h : rowHeight) {
+            height += h + gap;
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(BACKGROUND);
+        g.fillRect(0, 0, width, height);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(font());
+        g.setColor(TEXT);
+        int x = gap + labelWidth + gap;
+        for (int c = 0; c < columns; c++) {
+            String t = fit(columnTitles.get(c), fm, colWidth[c] + gap - 2);
+            g.drawString(t, x + (colWidth[c] - fm.stringWidth(t)) / 2, gap + fm.getAscent());
+            x += colWidth[c] + gap;
+        }
+        int y = gap + titleHeight;
+        for (int r = 0; r < cells.size(); r++) {
+            if (r < rowLabels.size()) {
+                g.setColor(TEXT);
+                g.drawString(rowLabels.get(r), gap, y + (rowHeight[r] + fm.getAscent() - fm.getDescent()) / 2);
+            }
+            x = gap + labelWidth + gap;
+            for (int c = 0; c < columns; c++) {
+                BufferedImage p = c < cells.get(r).size() ? cells.get(r).get(c) : null;
+                if (p != null) {
+                    g.drawImage(p, x, y, null);
+                }
+                x += colWidth[c] + gap;
+            }
+            y += rowHeight[r] + gap;
+        }
+        g.dispose();
+        return out;
+    }
+
+    /** Whether every value of a map is exactly zero (such a map has nothing to normalise and would draw as a flat colour). */
+    public static boolean isZero(float[] map) {
+        for (float v : map) {
+            if (v != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The tile drawn in place of an all-zero map: grey with light diagonal hatching and the words
+     * "zero map", so that it cannot be taken for a dark but real map.
+     */
+    public static BufferedImage zeroMapTile(int width, int height) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(ZERO_FILL);
+        g.fillRect(0, 0, width, height);
+        g.setColor(ZERO_HATCH);
+        for (int k = -height; k < width; k += 8) {
+            g.drawLine(k, height, k + height, 0);
+        }
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(font());
+        java.awt.FontMetrics fm = g.getFontMetrics();
+        String[] words = fm.stringWidth("zero map") + 4 <= width ? new String[] {"zero map"} : new String[] {"zero", "map"};
+        int lineH = fm.getHeight();
+        int top = (height - words.length * lineH) / 2;
+        for (int i = 0; i < words.length; i++) {
+            int w = fm.stringWidth(words[i]);
+            int bx = (width - w) / 2;
+            int by = top + i * lineH;
+            g.setColor(ZERO_LABEL_BACK);
+            g.fillRect(bx - 2, by, w + 4, lineH);
+            g.setColor(TEXT);
+            g.drawString(words[i], bx, by + fm.getAscent());
+        }
+        g.dispose();
+        return out;
+    }
+
+    private static String fit(String s, java.awt.FontMetrics fm, int width) {
+        if (fm.stringWidth(s) <= width) {
+            return s;
+        }
+        int keep = s.length();
+        while (keep > 1 && fm.stringWidth(s.substring(0, keep) + "\u2026") > width) {
+            keep--;
+        }
+        return s.substring(0, keep) + "\u2026";
     }
 
     /** A grid of equally sized tiles, {@code columns} wide. */

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * {@code gbp report}: one self-contained page (with its image files) holding the seed gallery, the
@@ -53,10 +52,24 @@ public final class FullReport {
     private final String neuronLayer;
     private final Methods.Options options;
     private final boolean controls;
-    private final Consumer<String> progress;
+    private final Progress progress;
+
+    /**
+     * Where the report says how far it has got: each phase with the number of units of work it holds,
+     * then one {@link #advance} per unit done (a method's maps, one randomised network's maps of one
+     * method, one image's curves of one ranking, one picture), so that a caller can show a bar with an
+     * estimate of the time left inside every phase.
+     */
+    public interface Progress {
+        /** A new phase ({@code index} of {@code phases}) of {@code units} units begins. */
+        void phase(String name, int index, int phases, long units);
+
+        /** One unit of the current phase is done. */
+        void advance();
+    }
 
     public FullReport(Network net, NDManager manager, String modelPath, CifarImages images, int[] indices, String neuronLayer,
-            Methods.Options options, boolean controls, Consumer<String> progress) {
+            Methods.Options options, boolean controls, Progress progress) {
         this.net = net;
         this.manager = manager;
         this.modelPath = modelPath;
@@ -77,26 +90,31 @@ public final class FullReport {
         body.append("<nav><a href=\"#seed\">seed gallery</a><a href=\"#methods\">methods side by side</a>")
                 .append("<a href=\"#controls\">controls</a><a href=\"#sanity\">sanity checks</a><a href=\"#faithfulness\">faithfulness</a></nav>");
 
-        progress.accept("seed gallery");
+        int phases = controls ? 7 : 6;
+        int phase = 0;
+        progress.phase("seed gallery", ++phase, phases, 1 + n);
         AttributionResult seedGuided = run("guided", net, neuron);
+        progress.advance();
         body.append(seedSection(dir, seedGuided));
 
-        progress.accept("methods side by side");
+        progress.phase("methods side by side", ++phase, phases, CLASS_METHODS.size());
         body.append(methodsSection(dir, predicted));
 
         if (controls) {
-            progress.accept("controls");
+            progress.phase("controls", ++phase, phases, CONTROL_RUNS + n);
             body.append(controlsSection(dir, seedGuided));
         }
 
         Methods.Options light = new Methods.Options(options.camLayer(), Math.min(options.samples(), LIGHT_SAMPLES), options.noise(),
                 Math.min(options.steps(), LIGHT_STEPS), options.baseline(), options.seed(), options.internalBatch());
-        progress.accept("sanity checks (class target)");
+        SanityCheck sanity = new SanityCheck(net, manager, options.seed(), 100).onStep(progress::advance);
+        progress.phase("sanity checks, class target", ++phase, phases,
+                CLASS_METHODS.size() + sanity.steps(predicted, CLASS_METHODS.size()));
         // Each method's maps on the trained network serve both the sanity checks and faithfulness.
         Map<String, AttributionResult> classMaps = runAll(CLASS_METHODS, predicted, light);
-        SanityCheck sanity = new SanityCheck(net, manager, options.seed(), 100);
         SanityCheck.Result sc = sanity.run(images, predicted, classMaps, light, SanityCheck.Position.FROZEN, 2);
-        progress.accept("sanity checks (neuron target)");
+        progress.phase("sanity checks, neuron target", ++phase, phases,
+                NEURON_METHODS.size() + sanity.steps(neuron, NEURON_METHODS.size()));
         Map<String, AttributionResult> neuronMaps = runAll(NEURON_METHODS, neuron, light);
         SanityCheck.Result sn = sanity.run(images, neuron, neuronMaps, light, SanityCheck.Position.FROZEN, 2);
         EvaluationPages.writeSanityJson(dir.resolve("sanity-class.json"), sc);
@@ -104,8 +122,9 @@ public final class FullReport {
         List<BufferedImage> thumbs = EvaluationPages.thumbnails(images, 2);
         body.append("<h2 id=sanity>Sanity checks: model-parameter randomisation</h2>")
                 .append("<p class=note>Adebayo et al. (2018) randomise a trained network's weights block by block and ask whether the")
-                .append(" map changes. Guided backpropagation is known to barely change: it reconstructs the image rather than explaining")
-                .append(" the upper layers. SmoothGrad and integrated gradients here use ").append(light.samples()).append(" samples and ")
+                .append(" map changes. They found guided backpropagation's maps change little: it reconstructs the image rather than")
+                .append(" explaining the upper layers. The charts and the verdict below say how much it changes here. SmoothGrad and")
+                .append(" integrated gradients here use ").append(light.samples()).append(" samples and ")
                 .append(light.steps()).append(" steps to keep the report fast.</p>");
         body.append("<h3>Class target (predicted class), cascade from the logits</h3>")
                 .append(EvaluationPages.sanitySection(dir, "sanity-class", sc, thumbs));
@@ -113,9 +132,10 @@ public final class FullReport {
                 .append(EvaluationPages.sanitySection(dir, "sanity-neuron", sn, thumbs));
         body.append(sanityVerdict(sc));
 
-        progress.accept("faithfulness");
-        List<Faithfulness.Curve> fc = Faithfulness.compare(net, images, classMaps, 32, light.seed());
-        List<Faithfulness.Curve> fn = Faithfulness.compare(net, images, neuronMaps, 32, light.seed());
+        progress.phase("faithfulness, class target", ++phase, phases, (long) (CLASS_METHODS.size() + 1) * n);
+        List<Faithfulness.Curve> fc = Faithfulness.compare(net, images, classMaps, 32, light.seed(), progress::advance);
+        progress.phase("faithfulness, neuron target", ++phase, phases, (long) (NEURON_METHODS.size() + 1) * n);
+        List<Faithfulness.Curve> fn = Faithfulness.compare(net, images, neuronMaps, 32, light.seed(), progress::advance);
         EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted, n, 32, fc);
         EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron, n, 32, fn);
         body.append("<h2 id=faithfulness>Faithfulness: deletion and insertion</h2><h3>Class target</h3>")
@@ -131,6 +151,15 @@ public final class FullReport {
 
     private AttributionResult run(String method, Network network, Target target) {
         return BatchRunner.run(Methods.create(method, network, options), network, images, target, 100, null);
+    }
+
+    /** Method runs of the controls phase (each one unit of its progress). */
+    private static final int CONTROL_RUNS = 8;
+
+    private AttributionResult runCounted(String method, Network network, Target target) {
+        AttributionResult r = run(method, network, target);
+        progress.advance();
+        return r;
     }
 
     private String seedSection(Path dir, AttributionResult guided) throws IOException {
@@ -153,6 +182,7 @@ public final class FullReport {
                         Pictures.map(guided.map(i), 3, 32, 32, Normalization.COLOR, 3)), List.of("#" + indices[i], "guided"), List.of());
                 String file = String.format(Locale.ROOT, "seed/%04d.png", i);
                 Pictures.writePng(tile, dir.resolve(file));
+                progress.advance();
                 b.append("<img src=\"").append(file).append("\" alt=\"image ").append(indices[i]).append("\">");
             }
             b.append("</div>");
@@ -167,6 +197,7 @@ public final class FullReport {
         Map<String, AttributionResult> results = new LinkedHashMap<>();
         for (String m : CLASS_METHODS) {
             results.put(m, BatchRunner.run(Methods.create(m, net, options), net, chosen, target, 100, null));
+            progress.advance();
         }
         StringBuilder b = new StringBuilder("<h2 id=methods>Methods side by side</h2><p class=note><b>How to read it.</b> One row")
                 .append(" per image (the first of each class), one column per method, all explaining the predicted class's logit;")
@@ -211,22 +242,22 @@ public final class FullReport {
         Files.createDirectories(dir.resolve("controls"));
         int n = images.size();
         Randomizer randomizer = new Randomizer(net, manager, options.seed());
-        AttributionResult gbPred = run("guided", net, Target.predicted());
-        AttributionResult gradPred = run("gradient", net, Target.predicted());
+        AttributionResult gbPred = runCounted("guided", net, Target.predicted());
+        AttributionResult gradPred = runCounted("gradient", net, Target.predicted());
         int[] runnerUp = runnerUp();
         Target other = new Target.Fixed("runner-up class", net.size() - 1, runnerUp, true, false);
-        AttributionResult gbOther = run("guided", net, other);
-        AttributionResult gradOther = run("gradient", net, other);
+        AttributionResult gbOther = runCounted("guided", net, other);
+        AttributionResult gradOther = runCounted("gradient", net, other);
         AttributionResult gbRandom;
         AttributionResult gradRandom;
         try (Network random = randomizer.fullyRandom(manager)) {
             Target fixedPred = new Target.Fixed("predicted class (of the trained network)", net.size() - 1, gbPred.predictedAll(),
                     true, false);
-            gbRandom = BatchRunner.run(Methods.create("guided", random, options), random, images, fixedPred, 100, null);
-            gradRandom = BatchRunner.run(Methods.create("gradient", random, options), random, images, fixedPred, 100, null);
+            gbRandom = runCounted("guided", random, fixedPred);
+            gradRandom = runCounted("gradient", random, fixedPred);
         }
-        AttributionResult gradNeuron = run("gradient", net, seedGuided.target());
-        AttributionResult deconvNeuron = run("deconvnet", net, seedGuided.target());
+        AttributionResult gradNeuron = runCounted("gradient", net, seedGuided.target());
+        AttributionResult deconvNeuron = runCounted("deconvnet", net, seedGuided.target());
         double[] gbClass = new double[n];
         double[] gradClass = new double[n];
         double[] gbRand = new double[n];
@@ -252,6 +283,7 @@ public final class FullReport {
                     gradClass[i], gradRand[i]);
             String file = String.format(Locale.ROOT, "controls/%04d.png", i);
             Pictures.writePng(Pictures.row(tiles, captions, List.of(line)), dir.resolve(file));
+            progress.advance();
             rows.append("<img src=\"").append(file).append("\" loading=lazy alt=\"controls for image ").append(indices[i]).append("\"><br>");
         }
         StringBuilder b = new StringBuilder("<h2 id=controls>Controls</h2><p class=note><b>How to read it.</b> For every image:")
@@ -269,16 +301,32 @@ public final class FullReport {
         return b.toString();
     }
 
+    /** What the class cascade says about guided backprop and Grad-CAM, in numbers (Spearman of |map|, means over images). */
     private String sanityVerdict(SanityCheck.Result sc) {
-        double gb = last(sc, "guided");
-        double cam = sc.cascade().containsKey("gradcam") ? last(sc, "gradcam") : Double.NaN;
-        String verdict = gb > cam
-                ? "As the literature reports, guided backprop's map stays image-like after full randomisation (Spearman of |map| "
-                        + String.format(Locale.ROOT, "%.2f", gb) + ") while Grad-CAM's collapses ("
-                        + String.format(Locale.ROOT, "%.2f", cam) + ")."
-                : "Here guided backprop's map does not stay more similar than Grad-CAM's after full randomisation (Spearman of |map| "
-                        + String.format(Locale.ROOT, "%.2f vs %.2f", gb, cam) + "), unlike the literature: see the strips above.";
-        return "<p class=note><b>Verdict.</b> " + Html.esc(verdict) + "</p>";
+        double[] gb = sc.cascade().get("guided").get("spearman_abs").mean();
+        List<String> steps = sc.cascadeLabels();
+        int highUntil = 0;
+        while (highUntil + 1 < gb.length && gb[highUntil + 1] >= 0.9) {
+            highUntil++;
+        }
+        StringBuilder v = new StringBuilder("Under cascading randomisation from the logits, guided backprop's map ");
+        if (highUntil >= 1) {
+            v.append(String.format(Locale.ROOT, "keeps a Spearman correlation of |map| of 0.90 or more with the trained map until %s"
+                    + " is randomised, ", steps.get(highUntil)));
+        }
+        v.append(String.format(Locale.ROOT, "%sends at %.2f with every block random", highUntil >= 1 ? "and " : "", gb[gb.length - 1]));
+        if (sc.cascade().containsKey("gradcam")) {
+            double[] cam = sc.cascade().get("gradcam").get("spearman_abs").mean();
+            v.append(String.format(Locale.ROOT, "; Grad-CAM's falls to %.2f as soon as %s is random and ends at %.2f",
+                    cam[1], steps.get(1), cam[cam.length - 1]));
+        }
+        v.append(". ");
+        double camEnd = sc.cascade().containsKey("gradcam") ? last(sc, "gradcam") : Double.NaN;
+        v.append(gb[gb.length - 1] > camEnd
+                ? "So guided backprop does depend on the weights, but far less on the upper blocks than Grad-CAM, as Adebayo et al."
+                        + " (2018) report: much of its map comes from the image and the lowest layers."
+                : "Here guided backprop's map does not stay more similar than Grad-CAM's, unlike the literature: see the strips above.");
+        return "<p class=note><b>Verdict.</b> " + Html.esc(v.toString()) + "</p>";
     }
 
     private static double last(SanityCheck.Result r, String method) {
@@ -291,6 +339,7 @@ public final class FullReport {
         Map<String, AttributionResult> out = new LinkedHashMap<>();
         for (String m : methods) {
             out.put(m, BatchRunner.run(Methods.create(m, net, o), net, images, target, 100, null));
+            progress.advance();
         }
         return out;
     }

@@ -48,5 +48,9 @@ final class Html {
             ".ok{color:#1b7f3b} .bad{color:#b42318} .muted{color:#777}",
             "table{border-collapse:collapse;font-size:13px} td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}",
             "nav a{margin-right:12px;font-size:14px;color:#0b5cad}",
-            "code{background:#eef0f2;padding:1px 4px;border-radius:3px}");
+            "code{background:#eef0f2;padding:1px 4px;border-radius:3px}",
+            "p.legend{font-size:13px;margin:10px 0 6px} p.legend .muted{margin-right:12px} .key{margin-right:16px;white-space:nowrap}",
+            ".key svg{vertical-align:middle;margin-right:5px}",
+            "table.verdict td{vertical-align:top;line-height:1.35} table.verdict .muted{font-size:12px}",
+            "h4{font-size:15px;margin:18px 0 4px}");
 }

@@ -71,6 +71,9 @@ class EvaluationCliTest {
         assertEquals(33, first.get("deletion_curve").size());
         double auc = first.get("deletion_auc").asDouble();
         assertTrue(auc >= 0 && auc <= 1, "probabilities integrate to [0, 1]: " + auc);
+        assertEquals(2, first.get("deletion_auc_per_image").size());
+        assertTrue(first.get("versus_random").get("deletion").asText().matches("better|worse|equal"));
+        assertTrue(Files.readString(out.resolve("index.html")).contains("Verdict against the random ranking"));
     }
 
     @Test
@@ -91,5 +94,18 @@ class EvaluationCliTest {
                 + " 2 samples and 2 steps in the sanity checks and faithfulness"), r.err());
         assertTrue(html.contains("SmoothGrad uses 2 samples and integrated gradients 2 steps."), "methods section");
         assertTrue(html.contains("here use 2 samples and 2 steps"), "sanity section");
+        // The position wording matches the target's kind: a class target has no neuron position.
+        assertTrue(html.contains("Class frozen: every randomised network is explained for the class chosen on the trained network"));
+        assertTrue(html.contains("Neuron frozen: every randomised network is explained at the neuron"));
+        assertFalse(html.contains("neuron position frozen"));
+        assertTrue(html.contains("Verdict against the random ranking"));
+        JsonNode sanity = new ObjectMapper().readTree(out.resolve("sanity-class.json").toFile());
+        assertTrue(sanity.get("position_note").asText().startsWith("class frozen"));
+        assertEquals(10, sanity.get("cascading").get("guided").get("spearman_abs").get("p25").size());
+        // Neuron scores are fractions of the activation on the whole image: every deletion curve starts at 1.
+        JsonNode neuron = new ObjectMapper().readTree(out.resolve("faithfulness-neuron.json").toFile());
+        for (JsonNode m : neuron.get("methods")) {
+            assertEquals(1.0, m.get("deletion_curve").get(0).asDouble(), 1e-9, m.get("method").asText());
+        }
     }
 }
