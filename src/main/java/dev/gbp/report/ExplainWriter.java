@@ -76,6 +76,12 @@ public final class ExplainWriter {
         BufferedImage image = Pictures.image(run.images(), i, scale);
         BufferedImage map = Pictures.map(r.map(i), (int) s[1], (int) s[2], (int) s[3], run.normalization(), scale);
         NeuronChoice c = r.choice(i);
+        if (r.target().isNeuronTarget()) {
+            // The neuron's receptive field, outlined on both: its map is zero outside.
+            int[] box = ReceptiveField.of(run.spec(), c.layer(), c.y(), c.x());
+            image = Pictures.outline(image, box, scale, Pictures.FIELD);
+            map = Pictures.outline(map, box, scale, Pictures.FIELD);
+        }
         String first = run.sources().get(i) + ": " + run.labelName(i) + ", predicted " + run.predictedName(i)
                 + String.format(Locale.ROOT, " (%.2f)", r.probability(i));
         String second = r.method() + " " + r.target().spec() + describeChoice(run, c);
