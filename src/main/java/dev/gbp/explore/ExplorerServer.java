@@ -205,9 +205,10 @@ public final class ExplorerServer implements AutoCloseable {
     private Answer answer(Request request) {
         String stranger = strangeHost(request);
         if (stranger != null) {
+            String names = List.of("localhost", "127.0.0.1", "::1", "[::1]").contains(host) ? "" : ", " + host;
             return Answer.error(HttpStatus.MISDIRECTED_REQUEST_421, "this server answers requests for localhost, 127.0.0.1,"
-                    + " [::1] and " + host + " only, not for '" + stranger + "' (a guard against DNS rebinding); open "
-                    + url());
+                    + " [::1]" + names + " and this machine's address only, not for '" + stranger + "' (a guard against"
+                    + " DNS rebinding); open " + url());
         }
         String method = request.getMethod();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
