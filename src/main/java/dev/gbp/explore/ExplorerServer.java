@@ -1,16 +1,40 @@
 package dev.gbp.explore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gbp.explore.LocalHttpServer.Request;
-import dev.gbp.explore.LocalHttpServer.Response;
 import dev.gbp.model.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.http.HostPortHttpField;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.Utf8StringBuilder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The explorer over HTTP: one self-contained page and a small JSON and PNG API, all GET.
@@ -25,95 +49,319 @@ import java.util.Map;
  * /api/featuremap?i=&layer=&c=           one channel of a layer's output as a PNG
  * </pre>
  *
- * Every error is answered with {@code {"error": "..."}} naming what is wrong: 400 for bad parameters and
- * malformed requests (a bad percent-escape such as {@code %zz} included), 404 for unknown paths, 405 for
- * methods other than GET and HEAD, 414 for request targets over {@link #MAX_TARGET} bytes, 431 for over-long
- * headers, and 500 "please report it" for anything the explorer did not expect. Parameter errors are the
- * library's {@link IllegalArgumentException}s and {@link ModelException}s. Requests are handled one at a time,
- * on one thread: the engine allows one gradient collector per process. The transport is
- * {@link LocalHttpServer} (see there why not the JDK's {@code com.sun.net.httpserver}).
+ * Every answer, refusals included, has a JSON body {@code {"error": "..."}} naming what is wrong: 400 for bad
+ * parameters and malformed requests (a bad percent-escape such as {@code %zz} included), 404 for unknown paths,
+ * 405 for methods other than GET and HEAD, 414 for request targets over {@link #MAX_TARGET} bytes, 421 for a
+ * {@code Host} other than this machine (a guard against DNS rebinding), 431 for a request head over
+ * {@link #MAX_HEAD} bytes, and 500 "please report it" for anything the explorer did not expect. Parameter errors
+ * are the library's {@link IllegalArgumentException}s and {@link ModelException}s.
+ *
+ * <p>The transport is Eclipse Jetty (core handlers, no servlets): a few threads, connections that send nothing for
+ * {@link #IDLE_TIMEOUT} are closed, and the refusals Jetty makes itself while reading a request (a malformed
+ * request line or URI, a request head over {@link #MAX_HEAD} bytes) go through a JSON error handler. Requests are
+ * answered one at a time: the engine allows one gradient collector per process.
  */
 public final class ExplorerServer implements AutoCloseable {
     /**
      * The longest request target (path and query) answered; longer ones get 414. The page's own requests stay
      * under 200 characters.
      */
-    public static final int MAX_TARGET = LocalHttpServer.MAX_TARGET;
+    public static final int MAX_TARGET = 8192;
+    /**
+     * The longest request head (request line and headers, in bytes) that Jetty reads; past it a request line gets
+     * 414 and headers 431, before the explorer sees the request.
+     */
+    static final int MAX_HEAD = 64 * 1024;
+    /** Jetty's threads: one accepts, one selects, the rest answer requests (one at a time in the explorer). */
+    static final int MAX_THREADS = 8;
+    /** A connection that sends nothing for this long, in the middle of a request or between two, is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Explorer explorer;
-    private final LocalHttpServer server;
+    /** An answer: status, content type, body and any further headers. */
+    record Answer(int status, String contentType, byte[] body, Map<String, String> headers) {
+        Answer(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of());
+        }
 
-    private ExplorerServer(Explorer explorer, String host, int port) throws IOException {
-        this.explorer = explorer;
-        this.server = LocalHttpServer.start(host, port, this::handle, "gbp-explorer");
+        /** {@code {"error": message}} with the given status. */
+        static Answer error(int status, String message) {
+            return error(status, message, Map.of());
+        }
+
+        static Answer error(int status, String message, Map<String, String> headers) {
+            try {
+                return new Answer(status, "application/json", JSON.writeValueAsBytes(Map.of("error", String.valueOf(message))),
+                        headers);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * What is served at a path, given the decoded query (the last value of a repeated parameter). Called one request
+     * at a time. {@link IllegalArgumentException} and {@link ModelException} are answered 400 with their message,
+     * anything else thrown 500.
+     */
+    interface Routes {
+        Answer answer(String path, Map<String, String> query);
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final String host;
+    private final Routes routes;
+    private final ReentrantLock oneAtATime = new ReentrantLock(true);
+
+    private ExplorerServer(String host, int port, Routes routes, Duration idleTimeout) {
+        this.host = host;
+        this.routes = routes;
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+        threads.setName("gbp-explorer");
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEAD);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                send(response, callback, answer(request));
+                return true;
+            }
+        });
+        server.setErrorHandler(ExplorerServer::error);
     }
 
     /** Starts serving on {@code host}:{@code port} (port 0: any free port). */
     public static ExplorerServer start(Explorer explorer, String host, int port) throws IOException {
-        return new ExplorerServer(explorer, host, port);
+        return start(host, port, (path, query) -> route(explorer, path, query), IDLE_TIMEOUT);
+    }
+
+    /**
+     * Starts serving {@code routes}.
+     *
+     * @throws BindException when {@code host}:{@code port} cannot be listened on (busy, not this machine's, unknown)
+     */
+    static ExplorerServer start(String host, int port, Routes routes, Duration idleTimeout) throws IOException {
+        ExplorerServer s = new ExplorerServer(host, port, routes, idleTimeout);
+        try {
+            s.server.start();
+        } catch (Exception e) {
+            s.close();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BindException b) {
+                    throw b;
+                }
+                if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.SocketException) {
+                    BindException b = new BindException(t instanceof java.nio.channels.UnresolvedAddressException
+                            ? "unknown host" : t.getMessage());
+                    b.initCause(e);
+                    throw b;
+                }
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot start the explorer's server: " + e, e);
+        }
+        return s;
     }
 
     /** The port actually bound. */
     public int port() {
-        return server.address().getPort();
+        return connector.getLocalPort();
     }
 
     /** The page's address. */
     public String url() {
-        String host = server.address().getHostString();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+        String h = host;
+        try {
+            SocketAddress bound = ((ServerSocketChannel) connector.getTransport()).getLocalAddress();
+            h = ((InetSocketAddress) bound).getHostString();
+        } catch (IOException | RuntimeException e) {
+            // the name as given
+        }
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port() + "/";
     }
 
     @Override
     public void close() {
-        server.close();
-    }
-
-    private Response handle(Request r) {
         try {
-            Map<String, String> q = query(r.rawQuery());
-            switch (r.path()) {
-                case "/":
-                case "/index.html":
-                    return new Response(200, "text/html; charset=utf-8", page());
-                case "/api/info":
-                    return json(explorer.info());
-                case "/api/image":
-                    return new Response(200, "image/png", explorer.imagePng(integer(q, "i"),
-                            q.containsKey("scale") ? integer(q, "scale") : Explorer.IMAGE_SCALE));
-                case "/api/explain":
-                    return json(explorer.explain(new Explanation.Request(integer(q, "i"),
-                            text(q, "method", Explorer.DEFAULT_METHOD),
-                            q.containsKey("target") && !q.get("target").isBlank() ? q.get("target") : explorer.defaultTarget(),
-                            text(q, "normalize", "color"))));
-                case "/api/activations":
-                    return json(explorer.activations(integer(q, "i"), text(q, "layer", null)));
-                case "/api/featuremap":
-                    return new Response(200, "image/png", explorer.featureMapPng(integer(q, "i"), text(q, "layer", null),
-                            integer(q, "c")));
-                default:
-                    return Response.error(404, "no such page: " + r.path());
-            }
-        } catch (IllegalArgumentException | ModelException e) {
-            return Response.error(400, e.getMessage());
-        } catch (RuntimeException e) {
-            return Response.error(500, "internal error, please report it: " + e);
+            server.stop();
+        } catch (Exception e) {
+            // stopping anyway
         }
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return q;
+    private Answer answer(Request request) {
+        String stranger = strangeHost(request);
+        if (stranger != null) {
+            String names = List.of("localhost", "127.0.0.1", "::1", "[::1]").contains(host) ? "" : ", " + host;
+            return Answer.error(HttpStatus.MISDIRECTED_REQUEST_421, "this server answers requests for localhost, 127.0.0.1,"
+                    + " [::1]" + names + " and this machine's address only, not for '" + stranger + "' (a guard against"
+                    + " DNS rebinding); open " + url());
         }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            q.put(k, v);
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return Answer.error(405, method + " is not supported; the explorer only answers GET", Map.of("Allow", "GET, HEAD"));
         }
-        return q;
+        String target = request.getHttpURI().getPathQuery();
+        if (target.length() > MAX_TARGET) {
+            return Answer.error(414, "the request target is " + target.length() + " bytes long; the explorer answers"
+                    + " request targets (path and query) up to " + MAX_TARGET);
+        }
+        Map<String, String> query = new HashMap<>();
+        try {
+            for (Fields.Field f : Request.extractQueryParameters(request)) {
+                List<String> values = f.getValues();
+                query.put(f.getName(), values.get(values.size() - 1));
+            }
+        } catch (HttpException.RuntimeException e) {
+            Throwable why = e.getCause() == null ? e : e.getCause();
+            String what = why instanceof Utf8StringBuilder.Utf8IllegalArgumentException ? "percent-escapes that are not UTF-8"
+                    : why.getMessage();
+            return Answer.error(400, "malformed query (" + what + "): a '%' in the query must be followed by two hex"
+                    + " digits of a UTF-8 byte; write %25 for a '%' itself");
+        }
+        oneAtATime.lock();
+        try {
+            return routes.answer(Request.getPathInContext(request), query);
+        } catch (IllegalArgumentException | ModelException e) {
+            return Answer.error(400, e.getMessage());
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    /**
+     * The host the request names that is not this machine, or null when both the URI's host and the {@code Host}
+     * header are {@code localhost}, a loopback address, the host the server was started on, or the address the
+     * connection came in on. A page served from another name that resolves here (DNS rebinding) is refused.
+     */
+    private String strangeHost(Request request) {
+        String uriHost = request.getHttpURI().getHost();
+        if (!allowedHost(uriHost, request)) {
+            return uriHost;
+        }
+        HttpField h = request.getHeaders().getField(HttpHeader.HOST);
+        return h instanceof HostPortHttpField hp && !allowedHost(hp.getHost(), request) ? hp.getHost() : null;
+    }
+
+    private boolean allowedHost(String name, Request request) {
+        if (name == null || name.isEmpty()) {
+            return true; // HTTP/1.0 without Host: nothing a browser sends
+        }
+        String n = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+        if (n.equalsIgnoreCase("localhost") || n.equalsIgnoreCase(host)) {
+            return true;
+        }
+        InetAddress literal = ipLiteral(n);
+        if (literal == null) {
+            return false;
+        }
+        SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
+        return literal.isLoopbackAddress() || literal.equals(ipLiteral(host))
+                || local instanceof InetSocketAddress l && literal.equals(l.getAddress());
+    }
+
+    /** The address an IP literal names, without a name lookup; null for anything else. */
+    private static InetAddress ipLiteral(String s) {
+        if (s == null || !(s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || s.contains(":") && s.matches("[0-9A-Fa-f:.]+"))) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(s); // a literal: parsed, not looked up
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static void send(Response response, Callback callback, Answer a) {
+        response.setStatus(a.status());
+        HttpFields.Mutable h = response.getHeaders();
+        h.put(HttpHeader.CONTENT_TYPE, a.contentType());
+        h.put(HttpHeader.CACHE_CONTROL, "no-store");
+        a.headers().forEach(h::put);
+        h.put(HttpHeader.CONTENT_LENGTH, Long.toString(a.body().length));
+        response.write(true, ByteBuffer.wrap(a.body()), callback);
+    }
+
+    /**
+     * Jetty's error handler: every refusal Jetty makes (while reading a request, or for an exception thrown while
+     * answering) as a JSON answer.
+     */
+    private static boolean error(Request request, Response response, Callback callback) {
+        Object s = request.getAttribute(ErrorHandler.ERROR_STATUS);
+        int status = s instanceof Integer i ? i : response.getStatus();
+        String message = (String) request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+        Throwable cause = (Throwable) request.getAttribute(ErrorHandler.ERROR_EXCEPTION);
+        if (cause instanceof HttpException h) {
+            status = h.getCode();
+            message = h.getReason() != null ? h.getReason() : message;
+        }
+        String generic = HttpStatus.getMessage(status);
+        String reason = message == null || message.equals(generic) ? "" : " (" + message + ")";
+        String text;
+        switch (status) {
+            case 400:
+                text = "malformed request" + reason + "; the explorer answers GET /path?query HTTP/1.1 with a Host"
+                        + " header, and a '%' in the path or query must be followed by two hex digits (write %25 for a"
+                        + " '%' itself)";
+                break;
+            case 414:
+                text = "the request line is longer than " + MAX_HEAD + " bytes; the explorer answers request targets"
+                        + " (path and query) up to " + MAX_TARGET;
+                break;
+            case 431:
+                text = "the request head (request line and headers) is longer than " + MAX_HEAD + " bytes";
+                break;
+            case 426:
+            case 505:
+                text = generic + reason + "; the explorer speaks HTTP/1.1";
+                break;
+            case 500:
+                text = "internal error, please report it: " + (cause != null ? cause : generic + reason);
+                break;
+            default:
+                text = generic + reason;
+        }
+        response.setStatus(status);
+        send(response, callback, Answer.error(status, text));
+        return true;
+    }
+
+    private static Answer route(Explorer explorer, String path, Map<String, String> q) {
+        switch (path) {
+            case "/":
+            case "/index.html":
+                return new Answer(200, "text/html; charset=utf-8", page());
+            case "/api/info":
+                return json(explorer.info());
+            case "/api/image":
+                return new Answer(200, "image/png", explorer.imagePng(integer(q, "i"),
+                        q.containsKey("scale") ? integer(q, "scale") : Explorer.IMAGE_SCALE));
+            case "/api/explain":
+                return json(explorer.explain(new Explanation.Request(integer(q, "i"),
+                        text(q, "method", Explorer.DEFAULT_METHOD),
+                        q.containsKey("target") && !q.get("target").isBlank() ? q.get("target") : explorer.defaultTarget(),
+                        text(q, "normalize", "color"))));
+            case "/api/activations":
+                return json(explorer.activations(integer(q, "i"), text(q, "layer", null)));
+            case "/api/featuremap":
+                return new Answer(200, "image/png", explorer.featureMapPng(integer(q, "i"), text(q, "layer", null),
+                        integer(q, "c")));
+            default:
+                return Answer.error(404, "no such page: " + path);
+        }
     }
 
     private static String text(Map<String, String> q, String name, String fallback) {
@@ -147,9 +395,9 @@ public final class ExplorerServer implements AutoCloseable {
         }
     }
 
-    private static Response json(Object body) {
+    private static Answer json(Object body) {
         try {
-            return new Response(200, "application/json", JSON.writeValueAsBytes(body));
+            return new Answer(200, "application/json", JSON.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
