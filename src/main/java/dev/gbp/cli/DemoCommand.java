@@ -89,6 +89,11 @@ final class DemoCommand implements Callable<Integer> {
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Path modelDir = model.path();
             String layerRef = layer != null ? layer : net.spec().seedLayerRef();
+            try {
+                net.spec().resolveLayer(layerRef);
+            } catch (dev.gbp.model.ModelException e) {
+                throw new UsageException("--layer: " + e.getMessage());
+            }
             Target.MaxNeuron plain = (Target.MaxNeuron) Target.parse("max-neuron:" + layerRef, net.spec());
             Target.MaxNeuron inner = plain.toInterior();
             inner.layer(net.spec()); // a layer without interior neurons is refused before any work

@@ -160,6 +160,33 @@ class ExplainCliTest {
     }
 
     @Test
+    void demoInteriorChoosesNeuronsWhoseFieldIsMostlyInsideAndABadLayerIsNamed() throws Exception {
+        Path out = tmp.resolve("demo-interior");
+        CliTest.Result r = CliTest.run("demo", "--model", model.toString(), "--data", data.toString(), "--first", "12",
+                "--interior", "--out", out.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        com.fasterxml.jackson.databind.JsonNode index = new ObjectMapper().readTree(out.resolve("index.json").toFile());
+        assertEquals("max-interior-neuron:conv3_relu", index.get("target").asText());
+        for (com.fasterxml.jackson.databind.JsonNode im : index.get("images")) {
+            com.fasterxml.jackson.databind.JsonNode rf = im.get("receptive_field");
+            double inside = rf.get("inside_fraction").asDouble();
+            assertTrue(inside >= 0.5, im.toString());
+            // The fraction is the clipped box's area over the whole field's.
+            double box = (rf.get("x1").asInt() - rf.get("x0").asInt() + 1) * (rf.get("y1").asInt() - rf.get("y0").asInt() + 1);
+            assertEquals(box / (rf.get("width").asInt() * rf.get("height").asInt()), inside, 1e-12);
+            assertEquals(inside < 1, rf.get("clipped").asBoolean());
+        }
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("id=border") && html.contains("sees 10 x 10 px of the 32 x 32 image"), "border section, field size");
+        Path bad = tmp.resolve("demo-bad-layer");
+        CliTest.Result e = CliTest.run("demo", "--model", model.toString(), "--data", data.toString(), "--layer", "conv99",
+                "--out", bad.toString());
+        assertEquals(2, e.code());
+        assertTrue(e.err().contains("--layer") && e.err().contains("conv99"), e.err());
+        assertFalse(Files.exists(bad));
+    }
+
+    @Test
     void demoWritesTheClassSectionsContactSheetAndTopTwentyFive() throws Exception {
         Path out = tmp.resolve("demo");
         CliTest.Result r = CliTest.run("demo", "--model", model.toString(), "--data", data.toString(), "--first", "12",
