@@ -732,7 +732,8 @@ public final class LineChart {
         return s.length() <= maxChars ? s : s.substring(0, maxChars - 1) + "\u2026";
     }
 
-    private static String shorten(String s, FontMetrics fm, int maxWidth) {
+    /** {@code s}, cut with an ellipsis where it is wider than {@code maxWidth} pixels in {@code fm}'s font. */
+    public static String shorten(String s, FontMetrics fm, int maxWidth) {
         if (fm.stringWidth(s) <= maxWidth) {
             return s;
         }

@@ -1,6 +1,7 @@
 package dev.gbp.render;
 
 import dev.gbp.data.CifarImages;
+import dev.gbp.metrics.LineChart;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -198,7 +199,7 @@ public final class Pictures {
         g.setColor(TEXT);
         int x = gap + labelWidth + gap;
         for (int c = 0; c < columns; c++) {
-            String t = fit(columnTitles.get(c), fm, colWidth[c] + gap - 2);
+            String t = LineChart.shorten(columnTitles.get(c), fm, colWidth[c] + gap - 2);
             g.drawString(t, x + (colWidth[c] - fm.stringWidth(t)) / 2, gap + fm.getAscent());
             x += colWidth[c] + gap;
         }
@@ -262,17 +263,6 @@ public final class Pictures {
         }
         g.dispose();
         return out;
-    }
-
-    private static String fit(String s, java.awt.FontMetrics fm, int width) {
-        if (fm.stringWidth(s) <= width) {
-            return s;
-        }
-        int keep = s.length();
-        while (keep > 1 && fm.stringWidth(s.substring(0, keep) + "\u2026") > width) {
-            keep--;
-        }
-        return s.substring(0, keep) + "\u2026";
     }
 
     /** A grid of equally sized tiles, {@code columns} wide. */
