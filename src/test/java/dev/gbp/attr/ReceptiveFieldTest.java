@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /** Receptive fields against the support of autograd gradients, and the interior rule of max-neuron targets. */
 class ReceptiveFieldTest {
-    static final Path SEED = Path.of("models/cifar10-seed/model.json");
+    /** The seed network's architecture, as `gbp train --arch` took it (the shipped bundle's model.json has its layers). */
+    static final Path SEED = Path.of("src/main/resources/dev/gbp/model/cifar10-seed.json");
     static NDManager root;
 
     @BeforeAll
@@ -44,7 +45,7 @@ class ReceptiveFieldTest {
         root.close();
     }
 
-    /** The shipped seed network: three conv layers, and its conv3_relu sees at least 24 x 24 px. */
+    /** The seed network: three conv layers, and its conv3_relu sees at least 24 x 24 px. */
     @Test
     void theSeedNetworksConv3SeesAtLeastTwentyFourPixels() {
         ModelSpec spec = ModelSpec.read(SEED);

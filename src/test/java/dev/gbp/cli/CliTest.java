@@ -92,7 +92,7 @@ class CliTest {
     void usageErrorsExitWithTwo() throws Exception {
         Result r = runWithHome(Files.createDirectories(tmp.resolve("no-models-here")), "eval", "--data", data.toString());
         assertEquals(2, r.code);
-        assertTrue(r.err.contains("--model") && r.err.contains("cifar10-seed"), r.err);
+        assertTrue(r.err.contains("--model") && r.err.contains(ShippedModel.DEFAULT), r.err);
         assertEquals(2, run("frobnicate").code);
         assertEquals(2, run("eval", "--model", model.toString(), "--bogus").code);
         r = run("eval", "--model", model.toString(), "--data", data.toString(), "--first", "0");
