@@ -9,7 +9,7 @@ import java.nio.file.Paths;
  * $GBP_HOME (set by ./gbp), else the current folder.
  */
 final class ShippedModel {
-    static final String DEFAULT = "cifar10-cnn";
+    static final String DEFAULT = "cifar10-seed";
 
     private ShippedModel() {}
 
