@@ -1,38 +1,59 @@
 package dev.gbp.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
- * One layer of a sequential network as written in {@code model.json}. Immutable; build with the
- * static factories or {@link #fromJson}.
+ * One node of a network as written in {@code model.json}: its kind, its name, the nodes it reads and
+ * its kind's attributes. Immutable; build with the static factories or {@link #fromJson}. What a node
+ * does lives in its kind ({@link #kind()}).
+ *
+ * <p>{@link #inputs()} holds references as written: node names, 0-based node indices, or
+ * {@link #GRAPH_INPUT}. An empty list means "the node before" (the network's input for the first node),
+ * which is how every {@code gbp-model/1} layer reads.
  */
 public final class LayerSpec {
+    /** How {@code inputs} names the network's input. */
+    public static final String GRAPH_INPUT = "input";
+
     private final LayerType type;
     private final String name;
-    private final int inChannels;
-    private final int outChannels;
-    private final int[] kernel;
-    private final int[] stride;
-    private final int[] padding;
-    private final boolean bias;
-    private final int inFeatures;
-    private final int outFeatures;
-    private final int numFeatures;
-    private final double eps;
-    private final double p;
+    private final List<String> inputs;
+    final int inChannels;
+    final int outChannels;
+    final int[] kernel;
+    final int[] stride;
+    final int[] padding;
+    final int[] dilation;
+    final int groups;
+    final boolean bias;
+    final boolean ceilMode;
+    final boolean countIncludePad;
+    final int inFeatures;
+    final int outFeatures;
+    final int numFeatures;
+    final double eps;
+    final double p;
 
     private LayerSpec(Builder b) {
         this.type = b.type;
         this.name = b.name;
+        this.inputs = List.copyOf(b.inputs);
         this.inChannels = b.inChannels;
         this.outChannels = b.outChannels;
         this.kernel = b.kernel;
         this.stride = b.stride;
         this.padding = b.padding;
+        this.dilation = b.dilation;
+        this.groups = b.groups;
         this.bias = b.bias;
+        this.ceilMode = b.ceilMode;
+        this.countIncludePad = b.countIncludePad;
         this.inFeatures = b.inFeatures;
         this.outFeatures = b.outFeatures;
         this.numFeatures = b.numFeatures;
@@ -40,13 +61,24 @@ public final class LayerSpec {
         this.p = b.p;
     }
 
+    // ---- factories ----
+
     public static LayerSpec conv2d(String name, int in, int out, int kernel, int stride, int padding, boolean bias) {
+        return conv2d(name, in, out, new int[] {kernel, kernel}, new int[] {stride, stride},
+                new int[] {padding, padding, padding, padding}, new int[] {1, 1}, 1, bias);
+    }
+
+    /** A convolution with every option: {@code padding} is {top, left, bottom, right}. */
+    public static LayerSpec conv2d(String name, int in, int out, int[] kernel, int[] stride, int[] padding,
+            int[] dilation, int groups, boolean bias) {
         Builder b = new Builder(LayerType.CONV2D, name);
         b.inChannels = in;
         b.outChannels = out;
-        b.kernel = new int[] {kernel, kernel};
-        b.stride = new int[] {stride, stride};
-        b.padding = new int[] {padding, padding};
+        b.kernel = kernel.clone();
+        b.stride = stride.clone();
+        b.padding = padding.clone();
+        b.dilation = dilation.clone();
+        b.groups = groups;
         b.bias = bias;
         return new LayerSpec(b);
     }
@@ -63,19 +95,27 @@ public final class LayerSpec {
         return new LayerSpec(new Builder(LayerType.RELU, name));
     }
 
+    public static LayerSpec relu6(String name) {
+        return new LayerSpec(new Builder(LayerType.RELU6, name));
+    }
+
     public static LayerSpec maxPool(int kernel, int stride, int padding) {
-        Builder b = new Builder(LayerType.MAXPOOL2D, null);
-        b.kernel = new int[] {kernel, kernel};
-        b.stride = new int[] {stride, stride};
-        b.padding = new int[] {padding, padding};
-        return new LayerSpec(b);
+        return pool(LayerType.MAXPOOL2D, null, kernel, stride, padding, false, true);
     }
 
     public static LayerSpec avgPool(int kernel, int stride) {
-        Builder b = new Builder(LayerType.AVGPOOL2D, null);
+        return pool(LayerType.AVGPOOL2D, null, kernel, stride, 0, false, true);
+    }
+
+    /** A max or average pool with every option. */
+    public static LayerSpec pool(LayerType type, String name, int kernel, int stride, int padding, boolean ceilMode,
+            boolean countIncludePad) {
+        Builder b = new Builder(type, name);
         b.kernel = new int[] {kernel, kernel};
         b.stride = new int[] {stride, stride};
-        b.padding = new int[] {0, 0};
+        b.padding = new int[] {padding, padding, padding, padding};
+        b.ceilMode = ceilMode;
+        b.countIncludePad = countIncludePad;
         return new LayerSpec(b);
     }
 
@@ -105,13 +145,60 @@ public final class LayerSpec {
         return new LayerSpec(b);
     }
 
+    /** Element-wise sum of two or more inputs of one shape. */
+    public static LayerSpec add(String name, String... inputs) {
+        return new LayerSpec(new Builder(LayerType.ADD, name)).withInputs(inputs);
+    }
+
+    /** Inputs stacked along the channels. */
+    public static LayerSpec concat(String name, String... inputs) {
+        return new LayerSpec(new Builder(LayerType.CONCAT, name)).withInputs(inputs);
+    }
+
+    /** Zero padding, {@code padding} = {top, left, bottom, right}. */
+    public static LayerSpec pad(String name, int... padding) {
+        Builder b = new Builder(LayerType.PAD, name);
+        b.padding = padding.clone();
+        return new LayerSpec(b);
+    }
+
+    public static LayerSpec identity(String name) {
+        return new LayerSpec(new Builder(LayerType.IDENTITY, name));
+    }
+
+    /** This node reading {@code refs} (node names, indices or {@link #GRAPH_INPUT}) instead. */
+    public LayerSpec withInputs(String... refs) {
+        Builder b = toBuilder();
+        b.inputs = List.of(refs);
+        return new LayerSpec(b);
+    }
+
+    /** This node under another name. */
+    public LayerSpec withName(String newName) {
+        Builder b = toBuilder();
+        b.name = newName;
+        return new LayerSpec(b);
+    }
+
+    // ---- accessors ----
+
     public LayerType type() {
         return type;
     }
 
-    /** The layer's name, or null when it has none. */
+    /** What this node does. */
+    public NodeKind kind() {
+        return type.kind();
+    }
+
+    /** The node's name, or null when it has none. */
     public String name() {
         return name;
+    }
+
+    /** The input references as written (empty: the node before). */
+    public List<String> inputs() {
+        return inputs;
     }
 
     public int inChannels() {
@@ -130,12 +217,29 @@ public final class LayerSpec {
         return stride.clone();
     }
 
+    /** {top, left, bottom, right}. */
     public int[] padding() {
         return padding.clone();
     }
 
+    public int[] dilation() {
+        return dilation.clone();
+    }
+
+    public int groups() {
+        return groups;
+    }
+
     public boolean bias() {
         return bias;
+    }
+
+    public boolean ceilMode() {
+        return ceilMode;
+    }
+
+    public boolean countIncludePad() {
+        return countIncludePad;
     }
 
     public int inFeatures() {
@@ -158,12 +262,19 @@ public final class LayerSpec {
         return p;
     }
 
-    /** How error messages refer to the layer at {@code index}: {@code layer 4 'conv2' (conv2d)}. */
+    /** Whether top equals bottom and left equals right. */
+    public boolean symmetricPadding() {
+        return padding[0] == padding[2] && padding[1] == padding[3];
+    }
+
+    /** How error messages refer to the node at {@code index}: {@code layer 4 'conv2' (conv2d)}. */
     public String describe(int index) {
         return "layer " + index + (name == null ? "" : " '" + name + "'") + " (" + type.json() + ")";
     }
 
-    /** Parses one entry of {@code layers}; {@code index} is only used in messages. */
+    // ---- JSON ----
+
+    /** Parses one entry of {@code layers} or {@code nodes}; {@code index} is only used in messages. */
     public static LayerSpec fromJson(JsonNode node, int index) {
         String where = "layer " + index;
         if (node == null || !node.isObject()) {
@@ -187,180 +298,87 @@ public final class LayerSpec {
             where = "layer " + index + " '" + name + "'";
         }
         where += " (" + type.json() + ")";
+        NodeKind kind = type.kind();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!field.equals("type") && !field.equals("name") && !type.fields().contains(field)) {
+            if (!field.equals("type") && !field.equals("name") && !field.equals("inputs")
+                    && !kind.fields().contains(field)) {
                 throw new ModelException(where + ": unknown field \"" + field + "\" (accepted: "
-                        + String.join(", ", type.fields()) + ")");
+                        + String.join(", ", kind.fields()) + ")");
             }
         }
-        if (type.hasParameters() && name == null) {
+        if (kind.hasParameters() && name == null) {
             throw new ModelException(where + ": layers with parameters need a \"name\"");
         }
         Builder b = new Builder(type, name);
-        switch (type) {
-            case CONV2D:
-                b.inChannels = positiveInt(node, "in_channels", where);
-                b.outChannels = positiveInt(node, "out_channels", where);
-                b.kernel = pair(node, "kernel_size", null, where, 1);
-                b.stride = pair(node, "stride", new int[] {1, 1}, where, 1);
-                b.padding = pair(node, "padding", new int[] {0, 0}, where, 0);
-                b.bias = bool(node, "bias", true, where);
-                break;
-            case LINEAR:
-                b.inFeatures = positiveInt(node, "in_features", where);
-                b.outFeatures = positiveInt(node, "out_features", where);
-                b.bias = bool(node, "bias", true, where);
-                break;
-            case MAXPOOL2D:
-                b.kernel = pair(node, "kernel_size", null, where, 1);
-                b.stride = pair(node, "stride", b.kernel, where, 1);
-                b.padding = pair(node, "padding", new int[] {0, 0}, where, 0);
-                if (b.padding[0] * 2 > b.kernel[0] || b.padding[1] * 2 > b.kernel[1]) {
-                    throw new ModelException(where + ": padding must be at most half the kernel size");
+        JsonNode ins = node.get("inputs");
+        if (ins != null) {
+            if (!ins.isArray() || ins.isEmpty()) {
+                throw new ModelException(where + ": \"inputs\" must be a non-empty list of node names or indices");
+            }
+            List<String> refs = new ArrayList<>();
+            for (JsonNode r : ins) {
+                if (!r.isTextual() && !r.isIntegralNumber()) {
+                    throw new ModelException(where + ": \"inputs\" must hold node names or indices, got " + r);
                 }
-                break;
-            case AVGPOOL2D:
-                b.kernel = pair(node, "kernel_size", null, where, 1);
-                b.stride = pair(node, "stride", b.kernel, where, 1);
-                b.padding = new int[] {0, 0};
-                break;
-            case BATCHNORM1D:
-            case BATCHNORM2D:
-                b.numFeatures = positiveInt(node, "num_features", where);
-                b.eps = number(node, "eps", 1e-5, where);
-                if (!(b.eps > 0)) {
-                    throw new ModelException(where + ": \"eps\" must be positive");
-                }
-                break;
-            case DROPOUT:
-                b.p = number(node, "p", 0.5, where);
-                if (b.p < 0 || b.p >= 1) {
-                    throw new ModelException(where + ": \"p\" must be in [0, 1)");
-                }
-                break;
-            default:
-                break;
+                refs.add(r.asText());
+            }
+            b.inputs = refs;
         }
+        kind.parse(node, b, where);
         return new LayerSpec(b);
     }
 
-    /** The JSON object for {@code model.json}, with only the fields of this layer's type. */
-    public ObjectNode toJson() {
+    /** The JSON object for {@code model.json}; {@code inputs}, when not null, is written as the node's inputs (format 2). */
+    public ObjectNode toJson(ArrayNode inputs) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("type", type.json());
         if (name != null) {
             o.put("name", name);
         }
-        switch (type) {
-            case CONV2D:
-                o.put("in_channels", inChannels);
-                o.put("out_channels", outChannels);
-                putPair(o, "kernel_size", kernel);
-                putPair(o, "stride", stride);
-                putPair(o, "padding", padding);
-                o.put("bias", bias);
-                break;
-            case LINEAR:
-                o.put("in_features", inFeatures);
-                o.put("out_features", outFeatures);
-                o.put("bias", bias);
-                break;
-            case MAXPOOL2D:
-                putPair(o, "kernel_size", kernel);
-                putPair(o, "stride", stride);
-                putPair(o, "padding", padding);
-                break;
-            case AVGPOOL2D:
-                putPair(o, "kernel_size", kernel);
-                putPair(o, "stride", stride);
-                break;
-            case BATCHNORM1D:
-            case BATCHNORM2D:
-                o.put("num_features", numFeatures);
-                o.put("eps", eps);
-                break;
-            case DROPOUT:
-                o.put("p", p);
-                break;
-            default:
-                break;
+        if (inputs != null) {
+            o.set("inputs", inputs);
         }
+        kind().write(this, o);
         return o;
     }
 
-    private static void putPair(ObjectNode o, String field, int[] v) {
-        if (v[0] == v[1]) {
-            o.put(field, v[0]);
-        } else {
-            o.putArray(field).add(v[0]).add(v[1]);
-        }
+    Builder toBuilder() {
+        Builder b = new Builder(type, name);
+        b.inputs = inputs;
+        b.inChannels = inChannels;
+        b.outChannels = outChannels;
+        b.kernel = kernel;
+        b.stride = stride;
+        b.padding = padding;
+        b.dilation = dilation;
+        b.groups = groups;
+        b.bias = bias;
+        b.ceilMode = ceilMode;
+        b.countIncludePad = countIncludePad;
+        b.inFeatures = inFeatures;
+        b.outFeatures = outFeatures;
+        b.numFeatures = numFeatures;
+        b.eps = eps;
+        b.p = p;
+        return b;
     }
 
-    private static int positiveInt(JsonNode node, String field, String where) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            throw new ModelException(where + ": missing \"" + field + "\"");
-        }
-        if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > Integer.MAX_VALUE) {
-            throw new ModelException(where + ": \"" + field + "\" must be a positive integer, got " + v);
-        }
-        return v.asInt();
-    }
-
-    private static int[] pair(JsonNode node, String field, int[] dflt, String where, int min) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            if (dflt == null) {
-                throw new ModelException(where + ": missing \"" + field + "\"");
-            }
-            return dflt.clone();
-        }
-        int[] out;
-        if (v.isIntegralNumber()) {
-            out = new int[] {v.asInt(), v.asInt()};
-        } else if (v.isArray() && v.size() == 2 && v.get(0).isIntegralNumber() && v.get(1).isIntegralNumber()) {
-            out = new int[] {v.get(0).asInt(), v.get(1).asInt()};
-        } else {
-            throw new ModelException(where + ": \"" + field + "\" must be an integer or an [h, w] pair, got " + v);
-        }
-        if (out[0] < min || out[1] < min) {
-            throw new ModelException(where + ": \"" + field + "\" must be at least " + min + ", got " + v);
-        }
-        return out;
-    }
-
-    private static boolean bool(JsonNode node, String field, boolean dflt, String where) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isBoolean()) {
-            throw new ModelException(where + ": \"" + field + "\" must be true or false, got " + v);
-        }
-        return v.asBoolean();
-    }
-
-    private static double number(JsonNode node, String field, double dflt, String where) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isNumber()) {
-            throw new ModelException(where + ": \"" + field + "\" must be a number, got " + v);
-        }
-        return v.asDouble();
-    }
-
-    private static final class Builder {
+    /** The attributes while a node is read; each kind fills in its own. */
+    static final class Builder {
         final LayerType type;
-        final String name;
+        String name;
+        List<String> inputs = List.of();
         int inChannels;
         int outChannels;
         int[] kernel;
         int[] stride;
-        int[] padding;
+        int[] padding = {0, 0, 0, 0};
+        int[] dilation = {1, 1};
+        int groups = 1;
         boolean bias = true;
+        boolean ceilMode;
+        boolean countIncludePad = true;
         int inFeatures;
         int outFeatures;
         int numFeatures;

@@ -1,31 +1,38 @@
 package dev.gbp.model;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The layer types of the {@code gbp-model/1} bundle format, with the JSON fields each accepts. */
+/**
+ * The node kinds of the bundle formats, each bound to the {@link NodeKind} that implements it. Kinds
+ * marked {@code graphOnly} exist only in {@code gbp-model/2}.
+ */
 public enum LayerType {
-    CONV2D("conv2d", true, "in_channels", "out_channels", "kernel_size", "stride", "padding", "bias"),
-    LINEAR("linear", true, "in_features", "out_features", "bias"),
-    RELU("relu", false),
-    MAXPOOL2D("maxpool2d", false, "kernel_size", "stride", "padding"),
-    AVGPOOL2D("avgpool2d", false, "kernel_size", "stride"),
-    GLOBAL_AVGPOOL("global_avgpool", false),
-    FLATTEN("flatten", false),
-    BATCHNORM2D("batchnorm2d", true, "num_features", "eps"),
-    BATCHNORM1D("batchnorm1d", true, "num_features", "eps"),
-    DROPOUT("dropout", false, "p");
+    CONV2D("conv2d", new Kinds.Conv2d(), false),
+    LINEAR("linear", new Kinds.Linear(), false),
+    RELU("relu", new Kinds.Relu(), false),
+    RELU6("relu6", new Kinds.Relu6(), true),
+    MAXPOOL2D("maxpool2d", new Kinds.Pool(true), false),
+    AVGPOOL2D("avgpool2d", new Kinds.Pool(false), false),
+    GLOBAL_AVGPOOL("global_avgpool", new Kinds.GlobalAvgPool(), false),
+    FLATTEN("flatten", new Kinds.Flatten(), false),
+    BATCHNORM2D("batchnorm2d", new Kinds.BatchNorm(true), false),
+    BATCHNORM1D("batchnorm1d", new Kinds.BatchNorm(false), false),
+    DROPOUT("dropout", new Kinds.Dropout(), false),
+    ADD("add", new Kinds.Add(), true),
+    CONCAT("concat", new Kinds.Concat(), true),
+    PAD("pad", new Kinds.Pad(), true),
+    IDENTITY("identity", new Kinds.Identity(), true);
 
     private final String json;
-    private final boolean hasParameters;
-    private final List<String> fields;
+    private final NodeKind kind;
+    private final boolean graphOnly;
 
-    LayerType(String json, boolean hasParameters, String... fields) {
+    LayerType(String json, NodeKind kind, boolean graphOnly) {
         this.json = json;
-        this.hasParameters = hasParameters;
-        this.fields = List.of(fields);
+        this.kind = kind;
+        this.graphOnly = graphOnly;
     }
 
     /** The name used in {@code model.json}. */
@@ -33,18 +40,22 @@ public enum LayerType {
         return json;
     }
 
-    /** Whether layers of this type carry arrays in {@code weights.npz} (and so need a name). */
-    public boolean hasParameters() {
-        return hasParameters;
+    /** What nodes of this type do. */
+    public NodeKind kind() {
+        return kind;
     }
 
-    /** Fields besides {@code type} and {@code name} that this type accepts. */
-    public List<String> fields() {
-        return fields;
+    /** Whether only {@code gbp-model/2} has this type. */
+    public boolean graphOnly() {
+        return graphOnly;
+    }
+
+    public boolean hasParameters() {
+        return kind.hasParameters();
     }
 
     public boolean isBatchNorm() {
-        return this == BATCHNORM1D || this == BATCHNORM2D;
+        return kind.isBatchNorm();
     }
 
     public static LayerType fromJson(String value) {

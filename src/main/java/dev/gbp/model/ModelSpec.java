@@ -13,37 +13,54 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The contents of {@code model.json}: input shape, class names, input normalisation and an ordered
- * list of layers. Construction validates the whole network: names are unique, and every layer's
- * sizes chain with the shape that reaches it.
+ * The contents of {@code model.json}: input shape, class names, input normalisation and the network's
+ * nodes in topological order, each reading the network's input or earlier nodes. The last node is the
+ * output (one score per class). A {@code gbp-model/1} bundle is the chain where every layer reads the
+ * one before. Construction validates the whole graph: names are unique, inputs are earlier nodes, every
+ * node's output is used, and every node's sizes agree with the shapes that reach it.
  */
 public final class ModelSpec {
+    /** The sequential format: a list of layers, each reading the one before. */
     public static final String FORMAT = "gbp-model/1";
+    /** The graph format: a list of nodes, each naming its inputs. */
+    public static final String GRAPH_FORMAT = "gbp-model/2";
+    /** In {@link #inputsOf}, the network's input. */
+    public static final int GRAPH_INPUT = -1;
 
     private final int[] input;
     private final List<String> classes;
     private final float[] mean;
     private final float[] std;
     private final List<LayerSpec> layers;
+    private final int[][] inputIndices;
+    private final int[][] consumers;
     private final List<long[]> outputShapes;
 
     public ModelSpec(int[] input, List<String> classes, float[] mean, float[] std, List<LayerSpec> layers) {
-        if (input.length != 3 || input[0] < 1 || input[1] < 1 || input[2] < 1) {
-            throw new ModelException("\"input\" must be [channels, height, width] with positive sizes, got "
-                    + Arrays.toString(input));
+        if (input.length != 3 || input[0] < 1 || input[1] < 1 || input[2] < 1 || input[0] > 4096 || input[1] > 16384
+                || input[2] > 16384) {
+            throw new ModelException("\"input\" must be [channels, height, width] with positive sizes (at most 4096"
+                    + " channels and 16384 pixels a side), got " + Arrays.toString(input));
         }
         if (mean.length != input[0] || std.length != input[0]) {
             throw new ModelException("\"normalize\" needs one mean and one std per input channel ("
                     + input[0] + ")");
         }
         for (float s : std) {
-            if (!(s > 0)) {
+            if (!(s > 0) || Float.isInfinite(s)) {
                 throw new ModelException("\"normalize\": every std must be positive, got " + Arrays.toString(std));
+            }
+        }
+        for (float m : mean) {
+            if (!Float.isFinite(m)) {
+                throw new ModelException("\"normalize\": every mean must be a finite number, got " + Arrays.toString(mean));
             }
         }
         if (layers.isEmpty()) {
@@ -55,6 +72,8 @@ public final class ModelSpec {
         this.std = std.clone();
         this.layers = List.copyOf(layers);
         checkNames();
+        this.inputIndices = resolveInputs();
+        this.consumers = findConsumers();
         this.outputShapes = inferShapes();
         long[] last = outputShapes.get(outputShapes.size() - 1);
         if (last.length != 1 || last[0] != classes.size()) {
@@ -112,7 +131,7 @@ public final class ModelSpec {
             }
         }
         for (int i = lastConv + 1; lastConv >= 0 && i < layers.size(); i++) {
-            if (layers.get(i).type() == LayerType.RELU) {
+            if (layers.get(i).kind().isRectifier()) {
                 return i;
             }
         }
@@ -155,95 +174,136 @@ public final class ModelSpec {
                 + "; or give a 0-based index)");
     }
 
+    /** The nodes node {@code i} reads, as indices ({@link #GRAPH_INPUT} for the network's input). */
+    public int[] inputsOf(int i) {
+        return inputIndices[i].clone();
+    }
+
+    /** The nodes that read node {@code i}'s output, in order. */
+    public int[] consumersOf(int i) {
+        return consumers[i].clone();
+    }
+
+    /** The output shapes of node {@code i}'s inputs, without the batch axis. */
+    public List<long[]> inputShapes(int i) {
+        List<long[]> out = new ArrayList<>();
+        for (int j : inputIndices[i]) {
+            out.add(j == GRAPH_INPUT ? new long[] {input[0], input[1], input[2]} : outputShapes.get(j).clone());
+        }
+        return out;
+    }
+
+    /** Whether only {@code gbp-model/2} can say this network (a node reads other than the one before, or a graph-only kind or field). */
+    public boolean isGraph() {
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            if (inputIndices[i].length != 1 || inputIndices[i][0] != i - 1 || l.type().graphOnly()
+                    || l.kind().needsGraphFormat(l)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void checkNames() {
         Set<String> seen = new HashSet<>();
+        boolean graph = layers.stream().anyMatch(l -> !l.inputs().isEmpty());
         for (int i = 0; i < layers.size(); i++) {
             String n = layers.get(i).name();
             if (n != null && !seen.add(n)) {
                 throw new ModelException(layers.get(i).describe(i) + ": duplicate layer name '" + n + "'");
             }
+            if (LayerSpec.GRAPH_INPUT.equals(n) && graph) {
+                throw new ModelException(layers.get(i).describe(i) + ": the name '" + n
+                        + "' is kept for the network's input");
+            }
         }
+    }
+
+    private int[][] resolveInputs() {
+        Map<String, Integer> byName = new HashMap<>();
+        int[][] out = new int[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            List<String> refs = l.inputs();
+            if (refs.isEmpty()) {
+                out[i] = new int[] {i - 1};
+            } else {
+                out[i] = new int[refs.size()];
+                for (int k = 0; k < refs.size(); k++) {
+                    out[i][k] = resolveInput(refs.get(k), byName, i);
+                }
+            }
+            NodeKind kind = l.kind();
+            if (out[i].length < kind.minInputs() || out[i].length > kind.maxInputs()) {
+                throw new ModelException(l.describe(i) + ": takes " + (kind.minInputs() == kind.maxInputs()
+                        ? "exactly " + kind.minInputs() : "at least " + kind.minInputs()) + " input"
+                        + (kind.maxInputs() == 1 ? "" : "s") + ", got " + out[i].length);
+            }
+            if (l.name() != null) {
+                byName.put(l.name(), i);
+            }
+        }
+        return out;
+    }
+
+    private int resolveInput(String ref, Map<String, Integer> earlier, int at) {
+        if (ref.equals(LayerSpec.GRAPH_INPUT)) {
+            return GRAPH_INPUT;
+        }
+        Integer j = earlier.get(ref);
+        if (j != null) {
+            return j;
+        }
+        if (ref.matches("\\d{1,9}") && Integer.parseInt(ref) < at) {
+            return Integer.parseInt(ref);
+        }
+        throw new ModelException(layers.get(at).describe(at) + ": input '" + ref + "' is not an earlier node (inputs name "
+                + "nodes that come before, by name or 0-based index, or '" + LayerSpec.GRAPH_INPUT + "')");
+    }
+
+    private int[][] findConsumers() {
+        List<List<Integer>> users = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            users.add(new ArrayList<>());
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            for (int j : inputIndices[i]) {
+                if (j != GRAPH_INPUT && !users.get(j).contains(i)) {
+                    users.get(j).add(i);
+                }
+            }
+        }
+        int[][] out = new int[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            out[i] = users.get(i).stream().mapToInt(Integer::intValue).toArray();
+            if (out[i].length == 0 && i < layers.size() - 1) {
+                throw new ModelException(layers.get(i).describe(i) + ": its output is used by no node (every node but the"
+                        + " last, which is the network's output, must feed a later node)");
+            }
+        }
+        return out;
     }
 
     private List<long[]> inferShapes() {
         List<long[]> shapes = new ArrayList<>();
-        long[] s = {input[0], input[1], input[2]};
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
-            String where = l.describe(i);
-            switch (l.type()) {
-                case CONV2D: {
-                    need4d(s, where);
-                    if (s[0] != l.inChannels()) {
-                        throw new ModelException(where + ": in_channels is " + l.inChannels() + " but " + s[0]
-                                + " channels reach it");
-                    }
-                    s = new long[] {l.outChannels(), window(s[1], l.kernel()[0], l.stride()[0], l.padding()[0], where),
-                        window(s[2], l.kernel()[1], l.stride()[1], l.padding()[1], where)};
-                    break;
-                }
-                case MAXPOOL2D:
-                case AVGPOOL2D:
-                    need4d(s, where);
-                    s = new long[] {s[0], window(s[1], l.kernel()[0], l.stride()[0], l.padding()[0], where),
-                        window(s[2], l.kernel()[1], l.stride()[1], l.padding()[1], where)};
-                    break;
-                case GLOBAL_AVGPOOL:
-                    need4d(s, where);
-                    s = new long[] {s[0]};
-                    break;
-                case FLATTEN:
-                    s = new long[] {Arrays.stream(s).reduce(1, (a, b) -> a * b)};
-                    break;
-                case LINEAR:
-                    if (s.length != 1) {
-                        throw new ModelException(where + ": expects a flat input but gets shape " + Arrays.toString(s)
-                                + " (add a flatten or global_avgpool layer before it)");
-                    }
-                    if (s[0] != l.inFeatures()) {
-                        throw new ModelException(where + ": in_features is " + l.inFeatures() + " but " + s[0]
-                                + " features reach it");
-                    }
-                    s = new long[] {l.outFeatures()};
-                    break;
-                case BATCHNORM2D:
-                    need4d(s, where);
-                    checkFeatures(l, s[0], where);
-                    break;
-                case BATCHNORM1D:
-                    if (s.length != 1) {
-                        throw new ModelException(where + ": expects a flat input but gets shape " + Arrays.toString(s));
-                    }
-                    checkFeatures(l, s[0], where);
-                    break;
-                default:
-                    break;
+            List<long[]> ins = new ArrayList<>();
+            for (int j : inputIndices[i]) {
+                ins.add(j == GRAPH_INPUT ? new long[] {input[0], input[1], input[2]} : shapes.get(j));
             }
-            shapes.add(s.clone());
+            long[] s = l.kind().outputShape(l, ins, l.describe(i));
+            long size = 1;
+            for (long d : s) {
+                size = Math.multiplyExact(size, d);
+            }
+            if (size > Integer.MAX_VALUE / 64) {
+                throw new ModelException(l.describe(i) + ": output shape " + Arrays.toString(s) + " is too large");
+            }
+            shapes.add(s);
         }
         return shapes;
-    }
-
-    private static void checkFeatures(LayerSpec l, long channels, String where) {
-        if (channels != l.numFeatures()) {
-            throw new ModelException(where + ": num_features is " + l.numFeatures() + " but " + channels
-                    + " channels reach it");
-        }
-    }
-
-    private static void need4d(long[] s, String where) {
-        if (s.length != 3) {
-            throw new ModelException(where + ": expects a C x H x W input but gets shape " + Arrays.toString(s));
-        }
-    }
-
-    private static long window(long size, int kernel, int stride, int pad, String where) {
-        long out = (size + 2L * pad - kernel) / stride + 1;
-        if (size + 2L * pad < kernel || out < 1) {
-            throw new ModelException(where + ": kernel " + kernel + " does not fit an input of size " + size
-                    + " with padding " + pad);
-        }
-        return out;
     }
 
     // ---- JSON ----
@@ -274,8 +334,9 @@ public final class ModelSpec {
             throw new ModelException("model.json must hold a JSON object");
         }
         JsonNode format = root.get("format");
-        if (format == null || !FORMAT.equals(format.asText())) {
-            throw new ModelException("\"format\" must be \"" + FORMAT + "\", got " + format);
+        boolean graph = format != null && GRAPH_FORMAT.equals(format.asText());
+        if (format == null || !FORMAT.equals(format.asText()) && !graph) {
+            throw new ModelException("\"format\" must be \"" + FORMAT + "\" or \"" + GRAPH_FORMAT + "\", got " + format);
         }
         int[] input = intArray(root.get("input"), "input", 3);
         JsonNode classesNode = root.get("classes");
@@ -290,20 +351,31 @@ public final class ModelSpec {
         }
         float[] mean = floatArray(norm.get("mean"), "normalize.mean", input[0]);
         float[] std = floatArray(norm.get("std"), "normalize.std", input[0]);
-        JsonNode layersNode = root.get("layers");
+        String list = graph ? "nodes" : "layers";
+        JsonNode layersNode = root.get(list);
         if (layersNode == null || !layersNode.isArray()) {
-            throw new ModelException("missing \"layers\" list");
+            throw new ModelException("missing \"" + list + "\" list");
         }
         List<LayerSpec> layers = new ArrayList<>();
         for (int i = 0; i < layersNode.size(); i++) {
-            layers.add(LayerSpec.fromJson(layersNode.get(i), i));
+            LayerSpec l = LayerSpec.fromJson(layersNode.get(i), i);
+            if (!graph && (!l.inputs().isEmpty() || l.type().graphOnly() || l.kind().needsGraphFormat(l))) {
+                throw new ModelException(l.describe(i) + ": \"inputs\", the " + l.type().json()
+                        + " type and its options need \"format\": \"" + GRAPH_FORMAT + "\"");
+            }
+            if (graph && l.inputs().isEmpty()) {
+                throw new ModelException(l.describe(i) + ": missing \"inputs\" (in " + GRAPH_FORMAT
+                        + " every node names its inputs)");
+            }
+            layers.add(l);
         }
         return new ModelSpec(input, classes, mean, std, layers);
     }
 
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("format", FORMAT);
+        boolean graph = isGraph();
+        o.put("format", graph ? GRAPH_FORMAT : FORMAT);
         ArrayNode in = o.putArray("input");
         for (int v : input) {
             in.add(v);
@@ -317,8 +389,23 @@ public final class ModelSpec {
             m.add(mean[c]);
             sd.add(std[c]);
         }
-        ArrayNode ls = o.putArray("layers");
-        layers.forEach(l -> ls.add(l.toJson()));
+        ArrayNode ls = o.putArray(graph ? "nodes" : "layers");
+        for (int i = 0; i < layers.size(); i++) {
+            ArrayNode ins = null;
+            if (graph) {
+                ins = JsonNodeFactory.instance.arrayNode();
+                for (int j : inputIndices[i]) {
+                    if (j == GRAPH_INPUT) {
+                        ins.add(LayerSpec.GRAPH_INPUT);
+                    } else if (layers.get(j).name() != null) {
+                        ins.add(layers.get(j).name());
+                    } else {
+                        ins.add(j);
+                    }
+                }
+            }
+            ls.add(layers.get(i).toJson(ins));
+        }
         return o;
     }
 

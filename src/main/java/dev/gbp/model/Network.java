@@ -5,20 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import dev.gbp.data.CifarImages;
 import dev.gbp.engine.TorchRuntime;
 import java.io.IOException;
@@ -32,12 +24,12 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * A sequential DJL network built from a {@link ModelSpec}: one DJL block per layer of the spec, so
- * layer {@code i} of the spec is child {@code i} of the block and can be run on its own (the
- * layer-wise backward pass of the attribution engine depends on that).
+ * A DJL network built from a {@link ModelSpec}: one DJL block per node that has parameters, run node
+ * by node in topological order, so any node can be run on its own (the layer-wise backward pass of the
+ * attribution engine depends on that). What each node does is its kind's ({@link NodeKind}).
  *
  * <p>Parameters are exchanged with {@code weights.npz} under PyTorch's names and layouts:
- * {@code <layer>.weight}, {@code .bias}, {@code .running_mean}, {@code .running_var}.
+ * {@code <node>.weight}, {@code .bias}, {@code .running_mean}, {@code .running_var}.
  */
 public final class Network implements AutoCloseable {
     public static final String MODEL_FILE = "model.json";
@@ -45,27 +37,40 @@ public final class Network implements AutoCloseable {
 
     private final ModelSpec spec;
     private final NDManager manager;
-    private final SequentialBlock block;
-    private final List<Block> layers;
+    private final Block[] blocks;
     private final ParameterStore parameterStore;
+    private final NodeCache[] caches;
 
     private Network(ModelSpec spec, NDManager parent, long seed) {
         TorchRuntime.start();
         this.spec = spec;
         this.manager = parent.newSubManager();
-        this.block = new SequentialBlock();
-        this.layers = new ArrayList<>();
-        for (LayerSpec l : spec.layers()) {
-            Block b = toBlock(l);
-            layers.add(b);
-            block.add(b);
-        }
-        // He initialisation (normal, fan-in, gain 2) suits ReLU networks trained from scratch.
-        block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        int n = spec.layers().size();
+        this.blocks = new Block[n];
+        this.caches = new NodeCache[n];
         manager.getEngine().setRandomSeed((int) seed);
-        int[] in = spec.input();
-        block.initialize(manager, DataType.FLOAT32, new Shape(1, in[0], in[1], in[2]));
+        for (int i = 0; i < n; i++) {
+            LayerSpec l = spec.layer(i);
+            caches[i] = new NodeCache(manager);
+            blocks[i] = l.kind().block(l);
+            if (blocks[i] == null) {
+                continue;
+            }
+            // He initialisation (normal, fan-in, gain 2) suits ReLU networks trained from scratch.
+            blocks[i].setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                    XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+            List<long[]> ins = spec.inputShapes(i);
+            long[] s = ins.get(0);
+            long[] withBatch = new long[s.length + 1];
+            withBatch[0] = 1;
+            System.arraycopy(s, 0, withBatch, 1, s.length);
+            if (l.type() == LayerType.CONV2D && !l.symmetricPadding()) {
+                int[] p = l.padding();
+                withBatch[2] += p[0] + p[2];
+                withBatch[3] += p[1] + p[3];
+            }
+            blocks[i].initialize(manager, DataType.FLOAT32, new Shape(withBatch));
+        }
         this.parameterStore = new ParameterStore(manager, false);
     }
 
@@ -103,17 +108,18 @@ public final class Network implements AutoCloseable {
         return spec;
     }
 
-    public SequentialBlock block() {
-        return block;
+    /** The DJL block holding node {@code i}'s parameters, or null when it has none. */
+    public Block layer(int i) {
+        return blocks[i];
     }
 
-    /** The DJL block of layer {@code i}. */
-    public Block layer(int i) {
-        return layers.get(i);
+    /** Arrays node {@code i} derives from its parameters for its backward step. */
+    public NodeCache cache(int i) {
+        return caches[i];
     }
 
     public int size() {
-        return layers.size();
+        return blocks.length;
     }
 
     public NDManager manager() {
@@ -124,9 +130,22 @@ public final class Network implements AutoCloseable {
         return parameterStore;
     }
 
+    /** Every parameter and running statistic, under DJL's names prefixed by the node's index. */
+    public PairList<String, Parameter> parameters() {
+        PairList<String, Parameter> out = new PairList<>();
+        for (int i = 0; i < blocks.length; i++) {
+            if (blocks[i] != null) {
+                for (Pair<String, Parameter> p : blocks[i].getParameters()) {
+                    out.add(i + "." + p.getKey(), p.getValue());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Stops (or restarts) gradients flowing into the parameters, as attribution needs. */
     public void freeze(boolean frozen) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
+        for (Pair<String, Parameter> p : parameters()) {
             Parameter.Type t = p.getValue().getType();
             // Running statistics never take gradients; unfreezing them breaks PyTorch's batch_norm.
             if (t != Parameter.Type.RUNNING_MEAN && t != Parameter.Type.RUNNING_VAR) {
@@ -137,24 +156,70 @@ public final class Network implements AutoCloseable {
 
     /** Runs the whole network. */
     public NDArray forward(NDArray x, boolean training) {
-        return block.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        return forwardTo(x, blocks.length - 1, training);
     }
 
     /**
-     * Runs layers {@code 0..last} in inference mode and returns layer {@code last}'s output ({@code x}
+     * Runs the nodes {@code 0..last} in inference mode and returns node {@code last}'s output ({@code x}
      * itself when {@code last} is -1). Under a gradient collector the graph is recorded, as for any op.
      */
     public NDArray forwardTo(NDArray x, int last) {
-        NDArray h = x;
-        for (int i = 0; i <= last; i++) {
-            h = forwardLayer(i, h, false);
-        }
-        return h;
+        return forwardTo(x, last, false);
     }
 
-    /** Runs layer {@code i} alone. */
+    private NDArray forwardTo(NDArray x, int last, boolean training) {
+        if (last < 0) {
+            return x;
+        }
+        NDArray[] outs = new NDArray[last + 1];
+        int[] left = remainingUses(last);
+        for (int i = 0; i <= last; i++) {
+            if (left[i] == 0 && i != last) {
+                continue; // not an ancestor of the requested node
+            }
+            int[] ins = spec.inputsOf(i);
+            NDList in = new NDList(ins.length);
+            for (int j : ins) {
+                in.add(j == ModelSpec.GRAPH_INPUT ? x : outs[j]);
+            }
+            outs[i] = forwardNode(i, in, training);
+            for (int j : ins) {
+                if (j != ModelSpec.GRAPH_INPUT && --left[j] == 0) {
+                    outs[j] = null; // no later node reads it: let its memory go with the scope
+                }
+            }
+        }
+        return outs[last];
+    }
+
+    /** How many nodes up to {@code last} read each node, counting only ancestors of {@code last}. */
+    private int[] remainingUses(int last) {
+        int[] uses = new int[last + 1];
+        boolean[] needed = new boolean[last + 1];
+        needed[last] = true;
+        for (int i = last; i >= 0; i--) {
+            if (!needed[i]) {
+                continue;
+            }
+            for (int j : spec.inputsOf(i)) {
+                if (j != ModelSpec.GRAPH_INPUT) {
+                    needed[j] = true;
+                    uses[j]++;
+                }
+            }
+        }
+        return uses;
+    }
+
+    /** Runs node {@code i} alone on its inputs. */
+    public NDArray forwardNode(int i, NDList inputs, boolean training) {
+        LayerSpec l = spec.layer(i);
+        return l.kind().forward(l, blocks[i], parameterStore, inputs, training);
+    }
+
+    /** Runs node {@code i}, which reads one input, alone. */
     public NDArray forwardLayer(int i, NDArray x, boolean training) {
-        return layers.get(i).forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        return forwardNode(i, new NDList(x), training);
     }
 
     /**
@@ -187,9 +252,9 @@ public final class Network implements AutoCloseable {
     /** Every parameter and running statistic, under PyTorch's names, copied out of the engine. */
     public Map<String, NpyArray> weights() {
         Map<String, NpyArray> out = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < blocks.length; i++) {
             LayerSpec l = spec.layer(i);
-            for (Pair<String, Parameter> p : layers.get(i).getParameters()) {
+            for (Pair<String, Parameter> p : parametersOf(i)) {
                 NDArray a = p.getValue().getArray();
                 out.put(l.name() + "." + torchName(p.getKey()), new NpyArray(a.getShape().getShape(), a.toFloatArray()));
             }
@@ -204,9 +269,9 @@ public final class Network implements AutoCloseable {
      */
     public void setWeights(Map<String, NpyArray> weights, String source) {
         TreeSet<String> unused = new TreeSet<>(weights.keySet());
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < blocks.length; i++) {
             LayerSpec l = spec.layer(i);
-            for (Pair<String, Parameter> p : layers.get(i).getParameters()) {
+            for (Pair<String, Parameter> p : parametersOf(i)) {
                 String key = l.name() + "." + torchName(p.getKey());
                 NpyArray a = weights.get(key);
                 String where = l.describe(i);
@@ -227,9 +292,8 @@ public final class Network implements AutoCloseable {
             }
         }
         // PyTorch's state_dict also holds each BatchNorm's update counter, which inference never reads.
-        for (int i = 0; i < layers.size(); i++) {
-            LayerType t = spec.layer(i).type();
-            if (t == LayerType.BATCHNORM1D || t == LayerType.BATCHNORM2D) {
+        for (int i = 0; i < blocks.length; i++) {
+            if (spec.layer(i).type().isBatchNorm()) {
                 unused.remove(spec.layer(i).name() + ".num_batches_tracked");
             }
         }
@@ -266,45 +330,8 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    private static Block toBlock(LayerSpec l) {
-        switch (l.type()) {
-            case CONV2D:
-                return Conv2d.builder()
-                        .setKernelShape(shape(l.kernel()))
-                        .setFilters(l.outChannels())
-                        .optStride(shape(l.stride()))
-                        .optPadding(shape(l.padding()))
-                        .optBias(l.bias())
-                        .build();
-            case LINEAR:
-                return Linear.builder().setUnits(l.outFeatures()).optBias(l.bias()).build();
-            case RELU:
-                return Activation.reluBlock();
-            case MAXPOOL2D:
-                return Pool.maxPool2dBlock(shape(l.kernel()), shape(l.stride()), shape(l.padding()), false);
-            case AVGPOOL2D:
-                return Pool.avgPool2dBlock(shape(l.kernel()), shape(l.stride()), shape(l.padding()), false, true);
-            case GLOBAL_AVGPOOL:
-                return new LambdaBlock(in -> new NDList(globalAvgPool(in.singletonOrThrow())), "global_avgpool");
-            case FLATTEN:
-                return Blocks.batchFlattenBlock();
-            case BATCHNORM1D:
-            case BATCHNORM2D:
-                return BatchNorm.builder().optEpsilon((float) l.eps()).optMomentum(0.9f).build();
-            case DROPOUT:
-                return Dropout.builder().optRate((float) l.p()).build();
-            default:
-                throw new ModelException("unsupported layer type " + l.type());
-        }
+    private PairList<String, Parameter> parametersOf(int i) {
+        return blocks[i] == null ? new PairList<>() : blocks[i].getParameters();
     }
 
-    /** Mean over H and W (N x C x H x W to N x C); PyTorch's DJL mean takes one axis at a time. */
-    static NDArray globalAvgPool(NDArray x) {
-        Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
-    }
-
-    private static Shape shape(int[] hw) {
-        return new Shape(hw[0], hw[1]);
-    }
 }

@@ -52,7 +52,7 @@ public final class Trainer {
         OneCycleSchedule schedule = new OneCycleSchedule(config.lr(), (long) stepsPerEpoch * config.epochs(),
                 config.warmupFraction(), 0.1);
         NDManager m = net.manager();
-        SgdNesterov sgd = new SgdNesterov(net.block().getParameters(), m, config.momentum(), config.weightDecay());
+        SgdNesterov sgd = new SgdNesterov(net.parameters(), m, config.momentum(), config.weightDecay());
         Augmenter augmenter = new Augmenter(augment ? 4 : 0, augment, net.spec().mean(), net.spec().std());
         SplittableRandom rng = new SplittableRandom(config.seed());
         int classes = net.spec().classes().size();
