@@ -1,0 +1,101 @@
+package dev.gbp.cli;
+
+import dev.gbp.io.AtomicDirectory;
+import dev.gbp.onnx.ImportedModel;
+import dev.gbp.onnx.OnnxImporter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gbp import}: an ONNX model as a gbp-model/2 bundle. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Convert an ONNX model into a gbp model bundle (model.json and weights.npz).",
+            "",
+            "Reads CNNs made of Conv, BatchNormalization, Relu, Clip (ReLU6), MaxPool, AveragePool,",
+            "GlobalAveragePool, Add, Concat, Pad, Flatten/Reshape, Gemm/MatMul, Dropout and Identity, opsets 11-17;",
+            "shape computations are folded with the input size. See docs/ONNX.md.", ""})
+final class ImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE.onnx", description = "The ONNX model.")
+    Path file;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--mean", required = true, split = ",", paramLabel = "M",
+            description = "Per-channel mean the network's input was normalised with (pixels in 0..1), e.g. 0.485,0.456,0.406.")
+    double[] mean;
+
+    @Option(names = "--std", required = true, split = ",", paramLabel = "S",
+            description = "Per-channel standard deviation, e.g. 0.229,0.224,0.225.")
+    double[] std;
+
+    @Option(names = "--classes", paramLabel = "FILE", description = "Class names, one per line (default: 0, 1, ...).")
+    Path classes;
+
+    @Override
+    public Integer call() throws IOException {
+        for (double s : std) {
+            if (!(s > 0) || Double.isInfinite(s)) {
+                throw new UsageException("--std values must be positive, got " + s);
+            }
+        }
+        for (double m : mean) {
+            if (!Double.isFinite(m)) {
+                throw new UsageException("--mean values must be finite numbers, got " + m);
+            }
+        }
+        ImportedModel model = OnnxImporter.read(file);
+        int c = model.input()[0];
+        if (mean.length != c || std.length != c) {
+            throw new UsageException("the model takes " + Counts.of(c, "channel") + ": --mean and --std need " + c
+                    + " values each, got " + mean.length + " and " + std.length);
+        }
+        List<String> names = classes == null ? model.defaultClasses() : readClasses(classes, model.outputs());
+        output.check();
+        try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force)) {
+            model.write(dir.path(), mean, std, names);
+            dir.commit();
+        }
+        int[] in = model.input();
+        spec.commandLine().getOut().printf(Locale.ROOT, "imported %s: input %d x %d x %d, %s, %s -> %s%n", file, in[0], in[1], in[2],
+                Counts.of(model.outputs(), "class", "classes"), Counts.of(model.nodes().size(), "node"), output.out);
+        return Main.EXIT_OK;
+    }
+
+    private static List<String> readClasses(Path path, int outputs) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("--classes " + path + " does not exist");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UsageException("--classes " + path + " is not UTF-8 text");
+        }
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            if (!l.isBlank()) {
+                out.add(l.strip());
+            }
+        }
+        if (out.size() != outputs) {
+            throw new UsageException("--classes " + path + " names " + Counts.of(out.size(), "class", "classes")
+                    + " but the model has " + outputs + " outputs");
+        }
+        return out;
+    }
+}
