@@ -1,5 +1,6 @@
 package dev.gbp.data;
 
+import dev.gbp.model.Pixels;
 import java.util.Arrays;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
  * A set of CIFAR-10 images in the official record layout: per image 3 planes (R, G, B) of 32x32
  * row-major bytes, and one label 0..9.
  */
-public final class CifarImages {
+public final class CifarImages implements Pixels {
     public static final int SIDE = 32;
     public static final int CHANNELS = 3;
     public static final int PIXELS = CHANNELS * SIDE * SIDE;
@@ -29,8 +30,24 @@ public final class CifarImages {
         this.classes = List.copyOf(classes);
     }
 
+    @Override
     public int size() {
         return labels.length;
+    }
+
+    @Override
+    public int channels() {
+        return CHANNELS;
+    }
+
+    @Override
+    public int height() {
+        return SIDE;
+    }
+
+    @Override
+    public int width() {
+        return SIDE;
     }
 
     public int label(int i) {
@@ -51,6 +68,7 @@ public final class CifarImages {
     }
 
     /** Copies image {@code i}'s planar bytes (3x32x32) as unsigned values into {@code out} at {@code offset}. */
+    @Override
     public void copyImage(int i, int[] out, int offset) {
         int base = i * PIXELS;
         for (int k = 0; k < PIXELS; k++) {

@@ -3,7 +3,6 @@ package dev.gbp.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import dev.gbp.data.CifarImages;
 import dev.gbp.metrics.Stats;
 
 /** Runs a network in inference mode over an image set, in batches, and keeps the softmax outputs. */
@@ -11,7 +10,7 @@ public final class Classifier {
     private Classifier() {}
 
     /** Predictions for every image: arg-max class and its probability. */
-    public static Predictions predict(Network net, CifarImages images, int batchSize) {
+    public static Predictions predict(Network net, Pixels images, int batchSize) {
         int n = images.size();
         int k = net.spec().classes().size();
         float[] probs = new float[n * k];

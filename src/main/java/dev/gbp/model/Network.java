@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.gbp.data.CifarImages;
 import dev.gbp.engine.TorchRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -225,18 +224,26 @@ public final class Network implements AutoCloseable {
     /**
      * Images {@code from..to} as the network's input: {@code (pixel/255 - mean) / std} per channel,
      * shape N x C x H x W, allocated in {@code target}.
+     *
+     * @throws ModelException when the images' size is not the network's input size
      */
-    public NDArray preprocess(NDManager target, CifarImages images, int from, int to) {
+    public NDArray preprocess(NDManager target, Pixels images, int from, int to) {
+        int[] in = spec.input();
+        if (images.channels() != in[0] || images.height() != in[1] || images.width() != in[2]) {
+            throw new ModelException("the images are " + images.channels() + " x " + images.height() + " x "
+                    + images.width() + " but the network takes " + in[0] + " x " + in[1] + " x " + in[2]);
+        }
         int n = to - from;
-        float[] out = new float[n * CifarImages.PIXELS];
+        int plane = in[1] * in[2];
+        int pixels = in[0] * plane;
+        float[] out = new float[Math.multiplyExact(n, pixels)];
         float[] mean = spec.mean();
         float[] std = spec.std();
-        int plane = CifarImages.SIDE * CifarImages.SIDE;
-        int[] px = new int[CifarImages.PIXELS];
+        int[] px = new int[pixels];
         for (int i = 0; i < n; i++) {
             images.copyImage(from + i, px, 0);
-            int base = i * CifarImages.PIXELS;
-            for (int c = 0; c < 3; c++) {
+            int base = i * pixels;
+            for (int c = 0; c < in[0]; c++) {
                 float m = mean[c];
                 float s = std[c];
                 for (int k = 0; k < plane; k++) {
@@ -244,7 +251,7 @@ public final class Network implements AutoCloseable {
                 }
             }
         }
-        return target.create(out, new Shape(n, 3, CifarImages.SIDE, CifarImages.SIDE));
+        return target.create(out, new Shape(n, in[0], in[1], in[2]));
     }
 
     // ---- weights ----
