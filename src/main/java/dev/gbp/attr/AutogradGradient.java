@@ -37,10 +37,7 @@ public final class AutogradGradient implements Attribution {
                 sel = Selection.resolve(net, target, seeded, h, n);
                 gc.backward(h.mul(sel.seed).sum());
             }
-            int relus = 0;
-            for (int i = 0; i <= seeded; i++) {
-                relus += Target.isRelu(net.spec(), i) ? 1 : 0;
-            }
+            int relus = net.spec().rectifiersFeeding(seeded);
             return new AttributionResult(name(), target, x.getGradient().toFloatArray(), input.getShape().getShape(),
                     sel.choices, sel.predicted, sel.probability, relus, relus);
         }

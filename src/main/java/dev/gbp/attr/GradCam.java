@@ -45,8 +45,9 @@ public final class GradCam implements Attribution {
             if (target.isNeuronTarget() && spec.outputShape(seeded).length == 3) {
                 l = seeded;
             } else {
+                boolean[] feeds = spec.ancestors(seeded);
                 for (int i = seeded; i >= 0; i--) {
-                    if (spec.outputShape(i).length == 3) {
+                    if (feeds[i] && spec.outputShape(i).length == 3) {
                         l = i;
                         break;
                     }
@@ -80,7 +81,7 @@ public final class GradCam implements Attribution {
         LayerwiseBackprop.Pass pass;
         long[] a;
         try (NDScope scope = new NDScope()) {
-            pass = gradient.pass(input, target, l + 1);
+            pass = gradient.pass(input, target, l);
             float[] act = pass.activationBelow.toFloatArray();
             float[] grad = pass.signal.toFloatArray();
             a = net.spec().outputShape(l);

@@ -5,33 +5,35 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.gbp.engine.SeededBackward;
+import ai.djl.ndarray.NDList;
+import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 
 /**
- * The engine behind {@code gradient}, {@code deconvnet} and {@code guided}: back-propagation layer
- * by layer, with a {@link ReluRule} at every ReLU call site and the exact vector-Jacobian product of
- * every other layer.
+ * The engine behind {@code gradient}, {@code deconvnet} and {@code guided}: back-propagation node by
+ * node in reverse topological order, with a {@link ReluRule} at every rectifier call site (ReLU,
+ * ReLU6) and the exact vector-Jacobian product of every other node.
  *
- * <p>DJL has no backward hooks, so the forward pass runs each layer on a detached copy of its input
- * inside one gradient collector. The backward walk then takes, layer by layer, the exact
- * vector-Jacobian product: in closed form where that is cheaper ({@link ClosedFormVjp}: stride-1
- * convolutions, with a following BatchNorm folded in, BatchNorm, linear, flatten, dropout), otherwise
- * from the layer's own small autograd graph seeded with {@code g} (max-pool with PyTorch's
- * first-maximum routing, pooling, strided convolutions). At ReLU call sites the rule replaces
- * autograd, computed from the stored ReLU output. Rules are keyed by layer position (the call site),
- * not by block instance.
+ * <p>DJL has no backward hooks, so the forward pass runs each node on detached copies of its inputs
+ * inside one gradient collector. The backward walk then takes, node by node, the exact
+ * vector-Jacobian product: in closed form where the node's kind has one ({@link NodeKind#backward}:
+ * stride-1 convolutions, BatchNorm, linear, add, concat, pad, flatten, dropout, identity), otherwise
+ * from the node's own small autograd graph seeded with its signal (max-pool with PyTorch's
+ * first-maximum routing, average pooling, strided or grouped convolutions, global pooling). Where a
+ * node feeds several consumers their signals are summed; each node's arrays are released once the
+ * walk has passed it. A BatchNorm that alone reads a stride-1 convolution is folded into it: both
+ * backward steps in one convolution. At rectifier call sites the rule replaces autograd, computed
+ * from the stored output. Rules are keyed by node (the call site), not by block instance.
  */
 public final class LayerwiseBackprop implements Attribution {
     private final Network net;
     private final ReluRule rule;
-    private final ClosedFormVjp closedForm;
 
     public LayerwiseBackprop(Network net, ReluRule rule) {
         this.net = net;
         this.rule = rule;
         net.freeze(true); // only the input path is differentiated; parameters never collect gradients
-        this.closedForm = new ClosedFormVjp(net);
     }
 
     public ReluRule rule() {
@@ -50,85 +52,173 @@ public final class LayerwiseBackprop implements Attribution {
     @Override
     public AttributionResult attribute(NDArray input, Target target) {
         try (NDScope scope = new NDScope()) {
-            Pass p = pass(input, target, 0);
+            Pass p = pass(input, target, ModelSpec.GRAPH_INPUT);
             return p.result(rule.id(), target, input, p.signal.toFloatArray());
         }
     }
 
     /**
-     * Runs the forward pass up to the target's layer and the backward walk down to the input of layer
-     * {@code downTo} (0: the network's input). Call inside an NDScope: the arrays of the returned pass
-     * belong to it.
+     * Runs the forward pass up to the target's node and the backward walk down to the output of node
+     * {@code below} ({@link ModelSpec#GRAPH_INPUT}: the network's input), whose signal it returns. Call
+     * inside an NDScope: the arrays of the returned pass belong to it.
      */
-    Pass pass(NDArray input, Target target, int downTo) {
+    Pass pass(NDArray input, Target target, int below) {
         ModelSpec spec = net.spec();
         int seeded = target.layer(spec);
-        if (downTo < 0 || downTo > seeded + 1) {
-            throw new IllegalArgumentException("cannot stop the backward pass at layer " + downTo
-                    + ": the target is at layer " + seeded);
+        if (below < ModelSpec.GRAPH_INPUT || below > seeded) {
+            throw new IllegalArgumentException("cannot stop the backward pass at node " + below
+                    + ": the target is at node " + seeded);
+        }
+        boolean[] walk = spec.between(below, seeded);
+        if (below >= 0 && !walk[below]) {
+            throw new IllegalArgumentException(Target.layerLabel(spec, below) + " does not feed "
+                    + Target.layerLabel(spec, seeded));
         }
         int n = (int) input.getShape().get(0);
-        NDArray[] ins = new NDArray[seeded + 1];
+        NDList[] ins = new NDList[seeded + 1];
         NDArray[] outs = new NDArray[seeded + 1];
+        NDArray[] signals = new NDArray[seeded + 1];
+        NDArray atInput = null;
+        boolean[] folded = new boolean[seeded + 1];
         int applied = 0;
         int onPath = 0;
         Selection sel;
-        NDArray g;
+        boolean[] needed = spec.ancestors(seeded);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray h = input;
             for (int i = 0; i <= seeded; i++) {
-                NDArray x = h.stopGradient();
-                boolean relu = Target.isRelu(spec, i);
-                if (relu && i >= downTo) {
+                if (!needed[i]) {
+                    continue;
+                }
+                LayerSpec l = spec.layer(i);
+                boolean autograd = walk[i] && i > below && !l.kind().isRectifier()
+                        && !l.kind().hasClosedFormBackward(l);
+                NDList in = new NDList();
+                for (int j : spec.inputsOf(i)) {
+                    NDArray x = (j == ModelSpec.GRAPH_INPUT ? input : outs[j]).stopGradient();
+                    if (autograd) {
+                        x.setRequiresGradient(true); // this node's backward step comes from its own autograd graph
+                    }
+                    in.add(x);
+                }
+                ins[i] = in;
+                outs[i] = net.forwardNode(i, in, false);
+                if (walk[i] && i > below && l.kind().isRectifier()) {
                     onPath++;
                 }
-                if (!relu && i >= downTo && !closedForm.covers(i)) {
-                    x.setRequiresGradient(true); // this layer's backward step comes from its own autograd graph
-                }
-                ins[i] = x;
-                outs[i] = net.forwardLayer(i, x, false);
-                h = outs[i];
             }
             sel = Selection.resolve(net, target, seeded, outs[seeded], n);
-            g = sel.seed;
+            signals[seeded] = sel.seed;
             // Each array is released as soon as the walk has used it: the engine then reuses that memory
             // for the next one instead of faulting in fresh pages.
-            for (int i = seeded; i >= downTo; i--) {
-                NDArray next;
-                if (Target.isRelu(spec, i)) {
-                    next = rule.applyConsuming(g, outs[i]);
-                    applied++;
-                } else if (closedForm.foldsIntoPrevious(i) && i - 1 >= downTo) {
-                    // BatchNorm whose scale is folded into the convolution below: both steps at once.
-                    next = closedForm.applyConvAndBatchNorm(i - 1, g);
-                    release(outs[i], ins[i]);
-                    i--;
-                } else if (closedForm.covers(i)) {
-                    next = closedForm.apply(i, g, ins[i]);
-                } else {
-                    SeededBackward.backward(gc, outs[i], g);
-                    next = ins[i].getGradient();
+            for (int i = seeded; i > below; i--) {
+                NDArray g = signals[i];
+                signals[i] = null;
+                if (!walk[i] || folded[i] || g == null) {
+                    release(g);
+                    if (i != below) {
+                        releaseNode(ins, outs, i, below);
+                    }
+                    continue;
                 }
-                if (next != g) {
+                LayerSpec l = spec.layer(i);
+                int[] from = spec.inputsOf(i);
+                NDList next;
+                if (l.kind().isRectifier()) {
+                    next = new NDList(rule.applyConsuming(g, outs[i], l.kind()));
+                    applied++;
+                } else {
+                    int conv = foldableConvolution(spec, i, below, walk);
+                    NDArray through = conv < 0 ? null : spec.layer(conv).kind().backwardThroughScale(spec.layer(conv),
+                            net.layer(conv), g, l.kind().channelScale(l, net.layer(i)), net.cache(conv));
+                    if (through != null) {
+                        // BatchNorm whose scale is folded into the convolution below: both steps at once.
+                        folded[conv] = true;
+                        from = spec.inputsOf(conv);
+                        next = new NDList(through);
+                    } else if (l.kind().hasClosedFormBackward(l)) {
+                        next = l.kind().backward(l, net.layer(i), g, ins[i], net.cache(i));
+                    } else {
+                        SeededBackward.backward(gc, outs[i], g);
+                        next = new NDList();
+                        for (NDArray x : ins[i]) {
+                            next.add(x.getGradient());
+                        }
+                    }
+                }
+                for (int k = 0; k < from.length; k++) {
+                    NDArray s = next.get(k);
+                    int j = from[k];
+                    if (j == ModelSpec.GRAPH_INPUT) {
+                        atInput = accumulate(atInput, s, g);
+                    } else if (j >= below && walk[j]) {
+                        signals[j] = accumulate(signals[j], s, g);
+                    } else {
+                        release(s == g ? null : s);
+                    }
+                }
+                if (!next.contains(g)) {
                     g.close();
                 }
-                release(outs[i], ins[i]);
-                g = next;
+                releaseNode(ins, outs, i, below);
             }
         }
         if (applied != onPath) {
             throw new IllegalStateException("the " + rule + " rule reached " + applied + " of the " + onPath
-                    + " ReLU call sites on the path: the backward pass is broken");
+                    + " rectifier call sites on the path: the backward pass is broken");
         }
-        return new Pass(g, downTo > 0 ? outs[downTo - 1] : null, sel, applied, onPath);
+        NDArray signal = below == ModelSpec.GRAPH_INPUT ? atInput : signals[below];
+        if (signal == null) {
+            signal = (below == ModelSpec.GRAPH_INPUT ? input : outs[below]).zerosLike();
+        }
+        return new Pass(signal, below == ModelSpec.GRAPH_INPUT ? null : outs[below], sel, applied, onPath);
+    }
+
+    /** Sums a signal into a node's total; {@code s} may be the walk's {@code g}, which is then kept. */
+    private static NDArray accumulate(NDArray total, NDArray s, NDArray g) {
+        if (total == null) {
+            return s;
+        }
+        NDArray sum = total.addi(s);
+        if (s != g) {
+            s.close();
+        }
+        return sum;
+    }
+
+    /**
+     * The convolution whose backward step node {@code i}, a BatchNorm, can take with its own: the
+     * BatchNorm's only input, read by nothing else, below which the walk continues. -1 when none.
+     */
+    private int foldableConvolution(ModelSpec spec, int i, int below, boolean[] walk) {
+        LayerSpec l = spec.layer(i);
+        if (!l.kind().isBatchNorm() || spec.outputShape(i).length != 3) {
+            return -1;
+        }
+        int conv = spec.inputsOf(i)[0];
+        if (conv <= below || !walk[conv] || spec.consumersOf(conv).length != 1) {
+            return -1;
+        }
+        return conv;
+    }
+
+    /** Releases node {@code i}'s detached inputs and its output (unless the pass returns it). */
+    private static void releaseNode(NDList[] ins, NDArray[] outs, int i, int below) {
+        if (ins[i] != null) {
+            for (NDArray x : ins[i]) {
+                release(x);
+            }
+            ins[i] = null;
+        }
+        if (i != below && outs[i] != null) {
+            release(outs[i]);
+            outs[i] = null;
+        }
     }
 
     /** Closes arrays the walk has finished with (an array the walk still returns is never among them). */
-    private static void release(NDArray... arrays) {
-        for (NDArray a : arrays) {
-            if (a != null && !a.isReleased()) {
-                a.close();
-            }
+    private static void release(NDArray a) {
+        if (a != null && !a.isReleased()) {
+            a.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.gbp.model.NodeKind;
 import java.util.Locale;
 
 /**
@@ -43,20 +44,20 @@ public enum ReluRule {
     }
 
     /**
-     * The same rule given the ReLU's output {@code y = max(z, 0)} instead of its input, on the hot path of
-     * the layer-wise engine. The mask {@code [z > 0]} is then {@code sign(y)} (y is never negative),
-     * computed in place. Both arguments are consumed: {@code y} is overwritten with the mask and
+     * The same rule given the rectifier's output {@code y} instead of its input, on the hot path of
+     * the layer-wise engine: the mask comes from the rectifier's kind ({@code sign(y)} for a ReLU,
+     * computed in place; {@code [0 < y < 6]} for ReLU6). Both arguments are consumed: {@code y} is overwritten with the mask and
      * {@code dy} may be overwritten with the result, so the walk allocates at most one array here.
      * Fresh arrays are costly: each one is new memory the engine must fault in.
      */
-    NDArray applyConsuming(NDArray dy, NDArray y) {
+    NDArray applyConsuming(NDArray dy, NDArray y, NodeKind rectifier) {
         switch (this) {
             case GRADIENT:
-                return dy.muli(y.signi());
+                return dy.muli(rectifier.passMaskConsuming(y));
             case DECONVNET:
                 return positivePart(dy);
             case GUIDED:
-                return positivePart(dy).muli(y.signi());
+                return positivePart(dy).muli(rectifier.passMaskConsuming(y));
             default:
                 throw new IllegalStateException();
         }

@@ -9,10 +9,7 @@ final class Results {
     static AttributionResult of(String method, Target target, float[] maps, long[] shape, NeuronChoice[] choices,
             Network net) {
         int seeded = target.layer(net.spec());
-        int relus = 0;
-        for (int i = 0; i <= seeded; i++) {
-            relus += Target.isRelu(net.spec(), i) ? 1 : 0;
-        }
+        int relus = net.spec().rectifiersFeeding(seeded);
         // The layer-wise engine checks on every pass that each ReLU on the path received its rule.
         return new AttributionResult(method, target, maps, shape, choices, null, null, relus, relus);
     }

@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.model.ReceptiveField;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.gbp.metrics.Stats;

@@ -1,7 +1,7 @@
 package dev.gbp.attr;
 
+import dev.gbp.model.ReceptiveField;
 import dev.gbp.model.LayerSpec;
-import dev.gbp.model.LayerType;
 import dev.gbp.model.ModelException;
 import dev.gbp.model.ModelSpec;
 import java.util.Locale;
@@ -200,35 +200,35 @@ public sealed interface Target {
      */
     static Target parse(String spec, ModelSpec model) {
         String s = spec.trim();
-        String[] parts = s.split(":", -1);
-        String kind = parts[0].toLowerCase(Locale.ROOT);
+        int colon = s.indexOf(':');
+        String kind = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
+        // Node names may hold ':' themselves, so a position is split off the right end.
+        String rest = colon < 0 ? null : s.substring(colon + 1);
         Target t;
         try {
             switch (kind) {
                 case "max-neuron":
-                    expectParts(parts, 2, "max-neuron:<layer>");
-                    t = maxNeuron(parts[1]);
+                    t = maxNeuron(layerPart(rest, "max-neuron:<layer>", s));
                     break;
                 case "max-interior-neuron":
-                    expectParts(parts, 2, "max-interior-neuron:<layer>");
-                    t = maxInteriorNeuron(parts[1]);
+                    t = maxInteriorNeuron(layerPart(rest, "max-interior-neuron:<layer>", s));
                     break;
                 case "neuron": {
-                    expectParts(parts, 3, "neuron:<layer>:<c>,<y>,<x>");
-                    String[] cyx = parts[2].split(",", -1);
+                    String[] lp = splitRight(rest, "neuron:<layer>:<c>,<y>,<x>", s);
+                    String[] cyx = lp[1].split(",", -1);
                     if (cyx.length != 3) {
-                        throw new IllegalArgumentException("neuron position must be <c>,<y>,<x>, got '" + parts[2] + "'");
+                        throw new IllegalArgumentException("neuron position must be <c>,<y>,<x>, got '" + lp[1] + "'");
                     }
-                    t = neuron(parts[1], integer(cyx[0], "c"), integer(cyx[1], "y"), integer(cyx[2], "x"));
+                    t = neuron(lp[0], integer(cyx[0], "c"), integer(cyx[1], "y"), integer(cyx[2], "x"));
                     break;
                 }
-                case "channel-max":
-                    expectParts(parts, 3, "channel-max:<layer>:<c>");
-                    t = channelMax(parts[1], integer(parts[2], "channel"));
+                case "channel-max": {
+                    String[] lp = splitRight(rest, "channel-max:<layer>:<c>", s);
+                    t = channelMax(lp[0], integer(lp[1], "channel"));
                     break;
+                }
                 case "class": {
-                    expectParts(parts, 2, "class:<k or name>");
-                    String v = parts[1].trim();
+                    String v = layerPart(rest, "class:<k or name>", s).trim();
                     int k = model.classes().indexOf(v);
                     if (k < 0) {
                         if (!v.matches("-?\\d+")) {
@@ -241,7 +241,9 @@ public sealed interface Target {
                     break;
                 }
                 case "predicted":
-                    expectParts(parts, 1, "predicted");
+                    if (rest != null) {
+                        throw new IllegalArgumentException("target must look like predicted, got '" + s + "'");
+                    }
                     t = predicted();
                     break;
                 default:
@@ -258,10 +260,21 @@ public sealed interface Target {
     String FORMS = " (targets: max-neuron:<layer>, max-interior-neuron:<layer>, neuron:<layer>:<c>,<y>,<x>, channel-max:<layer>:<c>,"
             + " class:<k or name>, predicted; <layer> is a name or 0-based index)";
 
-    private static void expectParts(String[] parts, int n, String form) {
-        if (parts.length != n || (n > 1 && parts[1].isBlank())) {
-            throw new IllegalArgumentException("target must look like " + form + ", got '" + String.join(":", parts) + "'");
+    /** The part after the kind: a layer (which may hold ':'), or a class. */
+    private static String layerPart(String rest, String form, String whole) {
+        if (rest == null || rest.isBlank()) {
+            throw new IllegalArgumentException("target must look like " + form + ", got '" + whole + "'");
         }
+        return rest;
+    }
+
+    /** {layer, position}: the layer may hold ':', so the position is what follows the last one. */
+    private static String[] splitRight(String rest, String form, String whole) {
+        int at = rest == null ? -1 : rest.lastIndexOf(':');
+        if (at <= 0 || rest.substring(0, at).isBlank()) {
+            throw new IllegalArgumentException("target must look like " + form + ", got '" + whole + "'");
+        }
+        return new String[] {rest.substring(0, at), rest.substring(at + 1)};
     }
 
     private static int integer(String s, String what) {
@@ -281,11 +294,6 @@ public sealed interface Target {
     static String layerLabel(ModelSpec model, int index) {
         LayerSpec l = model.layer(index);
         return l.name() != null ? l.name() : l.type().json() + "#" + index;
-    }
-
-    /** Whether layer {@code index} of the model is a ReLU call site. */
-    static boolean isRelu(ModelSpec model, int index) {
-        return model.layer(index).type() == LayerType.RELU;
     }
 
     private static String shapeText(long[] s) {

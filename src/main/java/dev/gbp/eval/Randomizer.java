@@ -2,7 +2,6 @@ package dev.gbp.eval;
 
 import ai.djl.ndarray.NDManager;
 import dev.gbp.model.LayerSpec;
-import dev.gbp.model.LayerType;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import dev.gbp.model.NpyArray;
@@ -39,24 +38,39 @@ public final class Randomizer {
         return blocksTopDown(trained.spec(), top);
     }
 
-    /** The blocks of {@code spec} with parameters at or below layer {@code top}, from the top down. */
+    /**
+     * The blocks of {@code spec} with parameters that node {@code top} depends on, from the output
+     * down (reverse topological order): each weighted node (conv, linear) with the BatchNorm nodes that
+     * read it alone, and each BatchNorm that reads no weighted node on its own.
+     */
     public static List<Block> blocksTopDown(ModelSpec spec, int top) {
+        boolean[] feeds = spec.ancestors(top);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i <= top; i++) {
             LayerSpec l = spec.layer(i);
-            if (l.type() == LayerType.CONV2D || l.type() == LayerType.LINEAR) {
+            if (!feeds[i]) {
+                continue;
+            }
+            if (l.kind().isWeighted()) {
                 List<Integer> members = new ArrayList<>(List.of(i));
-                if (i + 1 <= top && spec.layer(i + 1).type().isBatchNorm()) {
-                    members.add(i + 1);
+                for (int c : spec.consumersOf(i)) {
+                    if (c <= top && feeds[c] && spec.layer(c).kind().isBatchNorm() && spec.consumersOf(i).length == 1) {
+                        members.add(c);
+                    }
                 }
                 blocks.add(new Block(l.name(), i, members));
-            } else if (l.type().isBatchNorm() && (i == 0 || !(spec.layer(i - 1).type() == LayerType.CONV2D
-                    || spec.layer(i - 1).type() == LayerType.LINEAR))) {
+            } else if (l.kind().isBatchNorm() && !foldsInto(spec, i)) {
                 blocks.add(new Block(l.name(), i, List.of(i)));
             }
         }
         java.util.Collections.reverse(blocks);
         return blocks;
+    }
+
+    /** Whether BatchNorm node {@code bn} reads a weighted node that nothing else reads (so joins its block). */
+    private static boolean foldsInto(ModelSpec spec, int bn) {
+        int in = spec.inputsOf(bn)[0];
+        return in != ModelSpec.GRAPH_INPUT && spec.layer(in).kind().isWeighted() && spec.consumersOf(in).length == 1;
     }
 
     /** A new network (owned by the caller) equal to the trained one except the given blocks. */

@@ -6,7 +6,7 @@ import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.BatchRunner;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.NeuronChoice;
-import dev.gbp.attr.ReceptiveField;
+import dev.gbp.model.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.metrics.Stats;

@@ -155,6 +155,11 @@ final class Kinds {
         }
 
         @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return transposable(l);
+        }
+
+        @Override
         public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
             if (!transposable(l)) {
                 return null;
@@ -163,12 +168,9 @@ final class Kinds {
             return new NDList(transposedConv(l, g, k));
         }
 
-        /**
-         * The signal at this convolution's input given {@code g} at the output of a BatchNorm that reads
-         * it alone, both steps in one convolution with the BatchNorm scale folded into the kernel. Null
-         * when the convolution is not transposable.
-         */
-        NDArray backwardWithScale(LayerSpec l, Block block, NDArray g, NDArray scale, NodeCache cache) {
+        /** Both steps in one convolution, with the scale folded into the flipped kernel. */
+        @Override
+        public NDArray backwardThroughScale(LayerSpec l, Block block, NDArray g, NDArray scale, NodeCache cache) {
             if (!transposable(l)) {
                 return null;
             }
@@ -333,6 +335,11 @@ final class Kinds {
         }
 
         @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
+        }
+
+        @Override
         public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
             return new NDList(g.reshape(inputs.singletonOrThrow().getShape()));
         }
@@ -357,6 +364,11 @@ final class Kinds {
         @Override
         public NDArray forward(LayerSpec l, Block block, ParameterStore ps, NDList in, boolean training) {
             return in.singletonOrThrow();
+        }
+
+        @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
         }
 
         @Override
@@ -397,6 +409,11 @@ final class Kinds {
         @Override
         public NDArray forward(LayerSpec l, Block block, ParameterStore ps, NDList in, boolean training) {
             return training ? one(block, ps, in.singletonOrThrow(), true) : in.singletonOrThrow();
+        }
+
+        @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
         }
 
         @Override
@@ -441,6 +458,11 @@ final class Kinds {
         }
 
         @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
+        }
+
+        @Override
         public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
             NDList out = new NDList(g);
             for (int i = 1; i < inputs.size(); i++) {
@@ -481,6 +503,11 @@ final class Kinds {
         @Override
         public NDArray forward(LayerSpec l, Block block, ParameterStore ps, NDList in, boolean training) {
             return in.size() == 1 ? in.get(0) : NDArrays.concat(in, 1);
+        }
+
+        @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
         }
 
         @Override
@@ -532,6 +559,11 @@ final class Kinds {
         @Override
         public NDArray forward(LayerSpec l, Block block, ParameterStore ps, NDList in, boolean training) {
             return in.singletonOrThrow().pad(padShape(l.padding), 0);
+        }
+
+        @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
         }
 
         @Override
@@ -597,6 +629,11 @@ final class Kinds {
         @Override
         public NDArray forward(LayerSpec l, Block block, ParameterStore ps, NDList in, boolean training) {
             return one(block, ps, in.singletonOrThrow(), training);
+        }
+
+        @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
         }
 
         @Override
@@ -667,14 +704,20 @@ final class Kinds {
         }
 
         /** In inference mode channel c is multiplied by gamma_c / sqrt(runningVar_c + eps). */
-        static NDArray scale(LayerSpec l, Block block) {
+        @Override
+        public NDArray channelScale(LayerSpec l, Block block) {
             return param(block, "gamma").div(param(block, "runningVar").add((float) l.eps).sqrt());
+        }
+
+        @Override
+        public boolean hasClosedFormBackward(LayerSpec l) {
+            return true;
         }
 
         @Override
         public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
             NDArray s = cache.get("scale", () -> {
-                NDArray scale = scale(l, block);
+                NDArray scale = channelScale(l, block);
                 long c = scale.getShape().get(0);
                 return spatial ? scale.reshape(1, c, 1, 1) : scale.reshape(1, c);
             });

@@ -170,8 +170,9 @@ public final class ModelSpec {
                 names.add(l.name());
             }
         }
-        throw new ModelException("no layer named '" + r + "' (named layers: " + String.join(", ", names)
-                + "; or give a 0-based index)");
+        String shown = names.size() <= 24 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 24)) + ", ... (" + names.size() + " in all; gbp explore lists them)";
+        throw new ModelException("no layer named '" + r + "' (named layers: " + shown + "; or give a 0-based index)");
     }
 
     /** The nodes node {@code i} reads, as indices ({@link #GRAPH_INPUT} for the network's input). */
@@ -191,6 +192,58 @@ public final class ModelSpec {
             out.add(j == GRAPH_INPUT ? new long[] {input[0], input[1], input[2]} : outputShapes.get(j).clone());
         }
         return out;
+    }
+
+    /** Which nodes node {@code top}'s output depends on, {@code top} included. */
+    public boolean[] ancestors(int top) {
+        boolean[] out = new boolean[layers.size()];
+        out[top] = true;
+        for (int i = top; i >= 0; i--) {
+            if (out[i]) {
+                for (int j : inputIndices[i]) {
+                    if (j != GRAPH_INPUT) {
+                        out[j] = true;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The nodes on a path from node {@code below}'s output to node {@code top}, both included
+     * ({@link #GRAPH_INPUT}: from the network's input, so every ancestor of {@code top}).
+     */
+    public boolean[] between(int below, int top) {
+        boolean[] up = ancestors(top);
+        if (below == GRAPH_INPUT) {
+            return up;
+        }
+        boolean[] out = new boolean[layers.size()];
+        out[below] = up[below];
+        for (int i = below + 1; i <= top; i++) {
+            for (int j : inputIndices[i]) {
+                if (j != GRAPH_INPUT && out[j]) {
+                    out[i] = up[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether node {@code i} is a rectifier call site (ReLU, ReLU6), where back-propagation rules apply. */
+    public boolean isRectifier(int i) {
+        return layers.get(i).kind().isRectifier();
+    }
+
+    /** How many rectifier call sites node {@code top}'s output depends on (itself included). */
+    public int rectifiersFeeding(int top) {
+        boolean[] up = ancestors(top);
+        int n = 0;
+        for (int i = 0; i <= top; i++) {
+            n += up[i] && isRectifier(i) ? 1 : 0;
+        }
+        return n;
     }
 
     /** Whether only {@code gbp-model/2} can say this network (a node reads other than the one before, or a graph-only kind or field). */

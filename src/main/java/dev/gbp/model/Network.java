@@ -210,6 +210,20 @@ public final class Network implements AutoCloseable {
         return uses;
     }
 
+    /** Runs the whole network in inference mode and returns every node's output, in node order. */
+    public NDArray[] forwardEach(NDArray x) {
+        NDArray[] outs = new NDArray[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            int[] ins = spec.inputsOf(i);
+            NDList in = new NDList(ins.length);
+            for (int j : ins) {
+                in.add(j == ModelSpec.GRAPH_INPUT ? x : outs[j]);
+            }
+            outs[i] = forwardNode(i, in, false);
+        }
+        return outs;
+    }
+
     /** Runs node {@code i} alone on its inputs. */
     public NDArray forwardNode(int i, NDList inputs, boolean training) {
         LayerSpec l = spec.layer(i);

@@ -55,12 +55,31 @@ public interface NodeKind {
     /** Runs the node on a batch; {@code block} is {@link #block}'s result for this node (or null). */
     NDArray forward(LayerSpec l, Block block, ParameterStore ps, NDList inputs, boolean training);
 
+    /** Whether {@link #backward} gives this node's step in closed form (else autograd takes it). */
+    default boolean hasClosedFormBackward(LayerSpec l) {
+        return false;
+    }
+
     /**
      * The exact vector-Jacobian product: the signal at each input, given {@code g} at the output, or
      * null when this kind's step is taken from its own small autograd graph instead (pooling, strided
      * or grouped convolutions). {@code cache} holds arrays derived from the parameters, built once.
      */
     default NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+        return null;
+    }
+
+    /**
+     * The signal at this node's input given {@code g} at the output of a per-channel {@code scale}
+     * (an inference-mode BatchNorm) that alone reads it: both backward steps in one, or null when this
+     * kind cannot fold the scale in.
+     */
+    default NDArray backwardThroughScale(LayerSpec l, Block block, NDArray g, NDArray scale, NodeCache cache) {
+        return null;
+    }
+
+    /** For a per-channel scale in inference mode (BatchNorm), its factors (C); null for other kinds. */
+    default NDArray channelScale(LayerSpec l, Block block) {
         return null;
     }
 

@@ -31,9 +31,9 @@ public final class ActivationDump {
             try (NDScope scope = new NDScope()) {
                 NDArray h = net.preprocess(net.manager(), images, from, to);
                 System.arraycopy(h.toFloatArray(), 0, input, from * CifarImages.PIXELS, (to - from) * CifarImages.PIXELS);
+                NDArray[] each = net.forwardEach(h);
                 for (int l = 0; l < layers; l++) {
-                    h = net.forwardLayer(l, h, false);
-                    float[] v = h.toFloatArray();
+                    float[] v = each[l].toFloatArray();
                     int per = v.length / (to - from);
                     if (outs[l] == null) {
                         outs[l] = new float[n * per];
@@ -50,11 +50,16 @@ public final class ActivationDump {
             long[] shape = new long[dims.length + 1];
             shape[0] = n;
             System.arraycopy(dims, 0, shape, 1, dims.length);
-            arrays.put(String.format("layer%02d_%s", l, Target.layerLabel(spec, l).replace('#', '_')),
+            arrays.put(String.format("layer%02d_%s", l, key(spec, l)),
                     new NpyArray(shape, outs[l]));
         }
         arrays.put("logits", arrays.get(String.format("layer%02d_%s", layers - 1,
-                Target.layerLabel(spec, layers - 1).replace('#', '_'))));
+                key(spec, layers - 1))));
         Npz.write(file, arrays);
+    }
+
+    /** The node's label as an npz key: characters other than letters, digits, '_', '.' and '-' become '_'. */
+    private static String key(ModelSpec spec, int l) {
+        return Target.layerLabel(spec, l).replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 }

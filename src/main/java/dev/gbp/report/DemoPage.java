@@ -2,7 +2,7 @@ package dev.gbp.report;
 
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.NeuronChoice;
-import dev.gbp.attr.ReceptiveField;
+import dev.gbp.model.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.model.LayerType;
 import dev.gbp.model.ModelSpec;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.NeuronChoice;
-import dev.gbp.attr.ReceptiveField;
+import dev.gbp.model.ReceptiveField;
 import dev.gbp.attr.Target;
 import dev.gbp.model.Npy;
 import dev.gbp.render.Pictures;

@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.model.ReceptiveField;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -184,7 +185,7 @@ class LayerwiseBackpropTest {
             LayerwiseBackprop walk = GuidedBackprop.gradient(net);
             for (int stop = 0; stop < net.size(); stop++) {
                 try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-                    float[] layerwise = walk.pass(x, target, stop).signal.toFloatArray();
+                    float[] layerwise = walk.pass(x, target, stop - 1).signal.toFloatArray();
                     NDArray below = net.forwardTo(x, stop - 1).stopGradient();
                     below.setRequiresGradient(true);
                     try (ai.djl.training.GradientCollector gc =

@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.model.ReceptiveField;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,12 +1,12 @@
-package dev.gbp.attr;
+package dev.gbp.model;
 
-import dev.gbp.model.LayerSpec;
-import dev.gbp.model.ModelSpec;
+import java.util.List;
 
 /**
- * The input pixels a neuron can see: its output position walked back through every convolution and
- * pooling window down to the input. Layers that mix all positions (flatten, global pooling, linear)
- * see the whole image. Near the border part of a field lies in the zero padding, outside the image:
+ * The input pixels a neuron can see: its output position walked back through every node down to the
+ * input, each kind mapping a box of its output to the box of its input that it reads
+ * ({@link NodeKind#inputBox}); where paths join, the field is the union (the bounding box) over them.
+ * A node whose output is flat (flatten, global pooling, linear) sees the whole image. Near the border part of a field lies in the zero padding, outside the image:
  * {@link Field} keeps the whole box, {@link #of} clips it to the image.
  */
 public final class ReceptiveField {
@@ -54,41 +54,43 @@ public final class ReceptiveField {
         return field(model, layer, y, x).clipped();
     }
 
-    /** The whole field of position (y, x) of layer {@code layer}'s output, padding included. */
+    /** The whole field of position (y, x) of node {@code layer}'s output, padding included. */
     public static Field field(ModelSpec model, int layer, int y, int x) {
         int[] in = model.input();
-        long y0 = y;
-        long y1 = y;
-        long x0 = x;
-        long x1 = x;
+        Field whole = new Field(0, 0, in[2] - 1, in[1] - 1, in[2], in[1]);
+        long[][] boxes = new long[layer + 1][];
+        boxes[layer] = new long[] {y, y, x, x};
+        long[] atInput = null;
         for (int i = layer; i >= 0; i--) {
+            if (boxes[i] == null) {
+                continue; // not on a path to the neuron
+            }
+            if (model.outputShape(i).length != 3) {
+                return whole; // a flat output mixes every position
+            }
             LayerSpec l = model.layer(i);
-            switch (l.type()) {
-                case CONV2D:
-                case MAXPOOL2D:
-                case AVGPOOL2D: {
-                    int[] k = l.kernel();
-                    int[] s = l.stride();
-                    int[] p = l.padding();
-                    y0 = y0 * s[0] - p[0];
-                    y1 = y1 * s[0] - p[0] + k[0] - 1;
-                    x0 = x0 * s[1] - p[1];
-                    x1 = x1 * s[1] - p[1] + k[1] - 1;
-                    break;
+            List<long[]> inShapes = model.inputShapes(i);
+            long[] box = inShapes.get(0).length == 3 ? l.kind().inputBox(l, boxes[i]) : null;
+            if (box == null) {
+                return whole;
+            }
+            for (int j : model.inputsOf(i)) {
+                if (j == ModelSpec.GRAPH_INPUT) {
+                    atInput = union(atInput, box);
+                } else {
+                    boxes[j] = union(boxes[j], box);
                 }
-                case FLATTEN:
-                case GLOBAL_AVGPOOL:
-                case LINEAR:
-                case BATCHNORM1D:
-                    if (model.outputShape(i).length == 1) {
-                        return new Field(0, 0, in[2] - 1, in[1] - 1, in[2], in[1]);
-                    }
-                    break;
-                default:
-                    break;
             }
         }
-        return new Field((int) x0, (int) y0, (int) x1, (int) y1, in[2], in[1]);
+        long[] b = atInput == null ? new long[] {y, y, x, x} : atInput;
+        return new Field((int) b[2], (int) b[0], (int) b[3], (int) b[1], in[2], in[1]);
+    }
+
+    private static long[] union(long[] a, long[] b) {
+        if (a == null) {
+            return b.clone();
+        }
+        return new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.max(a[3], b[3])};
     }
 
     /**
