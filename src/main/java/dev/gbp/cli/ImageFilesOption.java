@@ -63,7 +63,8 @@ final class ImageFilesOption {
             line += "; " + (changed == resized.size() ? (changed == 1 ? "its" : "their") : changed + " of them had their")
                     + " aspect ratio changed (--resize crop keeps it)";
         } else if (cropped > 0) {
-            line += "; " + (cropped == resized.size() ? "each" : cropped + " of them") + " cut to its centre first";
+            line += "; " + (cropped == resized.size() ? (cropped == 1 ? "" : "each ") : cropped + " of them ")
+                    + "cut to the centre first";
         }
         return line;
     }
