@@ -23,7 +23,7 @@ public final class BatchRunner {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         }
         int n = images.size();
-        int per = images.size() == 0 ? 0 : CifarImages.PIXELS;
+        int per = images.size() == 0 ? 0 : images.imageSize();
         float[] maps = new float[n * per];
         NeuronChoice[] choices = new NeuronChoice[n];
         int[] predicted = new int[n];

@@ -78,13 +78,19 @@ final class BenchCommand implements Callable<Integer> {
             Target t = target.resolve(net.spec());
             CifarImages images;
             String source;
-            if (dataPath != null) {
+            int[] in = net.spec().input();
+            boolean cifarSized = in[0] == CifarImages.CHANNELS && in[1] == CifarImages.SIDE && in[2] == CifarImages.SIDE;
+            if (data != null) {
+                ModelInput.requireCifarData(net.spec(), false);
+            }
+            if (dataPath != null && cifarSized) {
                 images = CifarReader.read(dataPath, CifarReader.Split.TEST);
                 images = images.slice(0, Math.min(batchSize, images.size()));
                 source = "first " + Counts.of(images.size(), "test image") + " of " + dataPath;
             } else {
-                images = randomImages(batchSize);
-                source = Counts.of(batchSize, "image") + " of uniform random pixels (no data found)";
+                images = randomImages(batchSize, in);
+                source = Counts.of(batchSize, "image") + " of uniform random pixels ("
+                        + (dataPath == null ? "no data found" : "the model does not take CIFAR-10's 3 x 32 x 32 images") + ")";
             }
             NDArray x = net.preprocess(root, images, 0, images.size());
             Map<String, Runnable> work = new LinkedHashMap<>();
@@ -177,10 +183,10 @@ final class BenchCommand implements Callable<Integer> {
         return Stats.median(r);
     }
 
-    private static CifarImages randomImages(int n) {
+    private static CifarImages randomImages(int n, int[] in) {
         Random r = new Random(1);
-        byte[] px = new byte[n * CifarImages.PIXELS];
+        byte[] px = new byte[n * in[0] * in[1] * in[2]];
         r.nextBytes(px);
-        return new CifarImages(px, new int[n], CifarImages.DEFAULT_CLASSES);
+        return new CifarImages(in[0], in[1], in[2], px, new int[n], CifarImages.DEFAULT_CLASSES);
     }
 }

@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
             Target.MaxNeuron inner = plain.toInterior();
             inner.layer(net.spec()); // a layer without interior neurons is refused before any work
             Target target = interior ? inner : plain;
-            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, err).range(0, first, 100);
+            Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, err).range(0, first, 100);
             CifarImages images = sel.images();
             // The output folder is checked last, after every other option and input.
             boolean replace = force || Files.isRegularFile(out.resolve(MARKER));

@@ -53,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
         Selected.checkRange(0, first);
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
-            CifarImages images = Selected.fromData(data, s, err).range(0, first, Selected.ALL).images();
+            CifarImages images = Selected.fromData(net.spec(), false, data, s, err).range(0, first, Selected.ALL).images();
             List<String> classes = net.spec().classes();
             int k = classes.size();
             Classifier.Predictions p = Classifier.predict(net, images, 500);

@@ -9,6 +9,7 @@ import dev.gbp.data.CifarImages;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
+import dev.gbp.render.Pictures;
 import dev.gbp.report.ActivationDump;
 import dev.gbp.report.ExplainRun;
 import dev.gbp.report.ExplainWriter;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Back-propagates the target to the input pixels with guided backpropagation, deconvnet, the plain",
             "gradient or one of the methods compared with them, and writes a PNG per image, maps.npy",
-            "(N x 3 x 32 x 32 float32, the gradient with respect to the normalised input), index.json, index.csv",
+            "(N x C x H x W float32, the model's input size; the gradient with respect to the normalised input),",
+            "index.json, index.csv",
             "and an index.html gallery.",
             "",
             "Targets: max-neuron:<layer> (the most active neuron of the layer, per image; every other neuron",
@@ -70,9 +72,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--scale", defaultValue = "4", paramLabel = "N",
-            description = "Nearest-neighbour upscaling of pictures, 1..32 (default: ${DEFAULT-VALUE}).")
-    int scale;
+    @Option(names = "--scale", paramLabel = "N",
+            description = {"Nearest-neighbour upscaling of pictures, 1..32 (default: about " + DEFAULT_SIZE + " pixels on the",
+                "longer side and at least 1: 4 for 32 x 32 images, 1 for 224 x 224, which are drawn at their size)."})
+    Integer scale;
+
+    /** Pixels on the longer side of a picture at the default --scale (when the images are smaller). */
+    static final int DEFAULT_SIZE = 128;
 
     @Mixin
     OutputOptions output;
@@ -89,7 +95,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new UsageException("--batch-size must be at least 1, got " + batchSize);
         }
-        if (scale < 1 || scale > 32) {
+        if (scale != null && (scale < 1 || scale > 32)) {
             throw new UsageException("--scale must be 1..32, got " + scale);
         }
         MethodNames.check("--method", List.of(method));
@@ -112,7 +118,7 @@ final class ExplainCommand implements Callable<Integer> {
                 });
             }
             ExplainRun run = new ExplainRun(model.path().toString(), net.spec(), chosen, sel.sources(), sel.indices(), result,
-                    norm, scale);
+                    norm, scale != null ? scale : Pictures.scaleFor(chosen.height(), chosen.width(), DEFAULT_SIZE));
             try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force)) {
                 try (ProgressBar bar = chosen.size() > batchSize ? ProgressBars.create("pictures", chosen.size(), "img") : null) {
                     ExplainWriter.write(dir.path(), run, true, bar == null ? null : () -> bar.step());

@@ -57,7 +57,7 @@ final class FaithfulnessCommand implements Callable<Integer> {
             Target t = eval.target.resolve(net.spec());
             methodOptions.checkLayer(net.spec());
             SanityCommand.createAll(eval.methods, net, mo);
-            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
+            Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
             eval.output.check();
             long start = System.nanoTime();
             List<Faithfulness.Curve> curves = Faithfulness.compare(net, sel.images(), t, eval.methods, mo, step, eval.batchSize);

@@ -1,10 +1,7 @@
 package dev.gbp.cli;
 
-import dev.gbp.data.ImageFiles;
 import dev.gbp.model.ModelSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -13,16 +10,8 @@ final class ImageSource {
     @Mixin
     DataOption data;
 
-    @Option(names = "--images", arity = "1..*", paramLabel = "FILE",
-            description = {"Use these files instead of --data: CIFAR .bin files or PNG/JPEG pictures (pictures of",
-                "another size are fitted to the model's input as --resize says and scaled by area averaging;",
-                "grayscale is copied to RGB; transparency is composited over white)."})
-    List<Path> images;
-
-    @Option(names = "--resize", paramLabel = "HOW",
-            description = {"How --images pictures of another shape are fitted to the model's input: stretch (the",
-                "whole picture, aspect changed) or crop (its centre, aspect kept) (default: stretch)."})
-    String resize;
+    @Mixin
+    ImageFilesOption files;
 
     @Option(names = "--split", paramLabel = "SPLIT", description = "Split of a data folder: test or train (default: test).")
     String split;
@@ -32,40 +21,33 @@ final class ImageSource {
 
     /** Checks the options before anything is read: --data and --images exclude each other. */
     void check(Integer first) {
-        boolean files = images != null && !images.isEmpty();
-        if (files && data.data != null) {
+        boolean given = files.given();
+        if (given && data.data != null) {
             throw new UsageException("--data and --images exclude each other: give the data folder or the image files");
         }
-        if (files && split != null) {
+        if (given && split != null) {
             throw new UsageException("--split chooses part of a data folder and does not apply to --images");
         }
-        if (!files && resize != null) {
+        if (!given && files.resize != null) {
             throw new UsageException("--resize fits --images pictures to the model and does not apply to --data");
         }
         SplitOption.parse(split == null ? "test" : split);
-        resizeMode();
+        files.mode();
         Selected.checkRange(skip, first);
     }
 
     /**
      * The chosen images: {@code first} of them after the skipped ones (null: {@code byDefault} or all),
-     * pictures brought to the model's input size with a line on {@code err} for each one resized.
+     * pictures brought to the model's input size with one line on {@code err} when any was resized.
      */
     Selected load(ModelSpec spec, Integer first, int byDefault, PrintWriter err) {
         check(first);
         Selected all;
-        if (images != null && !images.isEmpty()) {
-            int[] in = spec.input();
-            ImageFiles.Resize how = resizeMode();
-            all = Selected.fromFiles(images, in[1], in[2], how, r -> err.println(r.describe()
-                    + (how == ImageFiles.Resize.STRETCH && r.aspectChanged() ? "; --resize crop keeps the aspect" : "")));
+        if (files.given()) {
+            all = files.read(spec, err);
         } else {
-            all = Selected.fromData(data, SplitOption.parse(split == null ? "test" : split), err);
+            all = Selected.fromData(spec, true, data, SplitOption.parse(split == null ? "test" : split), err);
         }
         return all.range(skip, first, byDefault);
-    }
-
-    private ImageFiles.Resize resizeMode() {
-        return resize == null ? ImageFiles.Resize.STRETCH : ImageFiles.Resize.parse(resize);
     }
 }

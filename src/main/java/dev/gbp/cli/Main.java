@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         description = {"Shows what a convolutional network responds to: guided backpropagation and the gradient "
             + "methods it is compared with, on CIFAR-10 and on your own sequential CNNs.", ""},
         subcommands = {ExplainCommand.class, DemoCommand.class, ExploreCommand.class, ReportCommand.class, SanityCommand.class,
-            FaithfulnessCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, ImportCommand.class,
+            FaithfulnessCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, ImportCommand.class,
             DataCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure during the work, 2 bad usage or bad input.",
             "Run 'gbp <command> --help' for a command's options."})

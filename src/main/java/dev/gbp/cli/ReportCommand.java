@@ -74,7 +74,7 @@ final class ReportCommand implements Callable<Integer> {
             String seedLayer = layer != null ? layer : net.spec().seedLayerRef();
             Target.parse("max-neuron:" + seedLayer, net.spec());
             methodOptions.checkLayer(net.spec());
-            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, err).range(0, first, 100);
+            Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, err).range(0, first, 100);
             UsageException.requireNewOrForced(out, force);
             err.printf(Locale.ROOT, "SmoothGrad %s and integrated gradients %s in the methods side by side; %s and %s in the"
                     + " sanity checks and faithfulness%n", Counts.of(mo.samples(), "sample"), Counts.of(mo.steps(), "step"),

@@ -57,13 +57,14 @@ final class SanityCommand implements Callable<Integer> {
             Target t = eval.target.resolve(net.spec());
             methodOptions.checkLayer(net.spec());
             createAll(eval.methods, net, mo);
-            Selected sel = Selected.fromData(data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
+            Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
             eval.output.check();
             long start = System.nanoTime();
             SanityCheck.Result r = new SanityCheck(net, root, mo.seed(), eval.batchSize).run(sel.images(), t, eval.methods, mo, pos, 3);
             try (AtomicDirectory dir = AtomicDirectory.create(eval.output.out, eval.output.force)) {
                 EvaluationPages.writeSanityJson(dir.path().resolve("sanity.json"), r);
-                String body = EvaluationPages.sanitySection(dir.path(), "charts", r, EvaluationPages.thumbnails(sel.images(), 3));
+                String body = EvaluationPages.sanitySection(dir.path(), "charts", r, EvaluationPages.thumbnails(sel.images(), 3),
+                        sel.images().dims());
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp sanity: " + t.spec(),
                         "model " + eval.model.path() + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();

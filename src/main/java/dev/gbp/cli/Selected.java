@@ -3,6 +3,7 @@ package dev.gbp.cli;
 import dev.gbp.data.CifarImages;
 import dev.gbp.data.CifarReader;
 import dev.gbp.data.ImageFiles;
+import dev.gbp.model.ModelSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,13 @@ record Selected(CifarImages images, List<String> sources, int[] indices) {
     /** {@code --first}'s default when it means every image. */
     static final int ALL = Integer.MAX_VALUE;
 
-    /** Every image of {@code split} of the data (a single file is used whole), named like {@code test_batch.bin#7}. */
-    static Selected fromData(DataOption data, CifarReader.Split split, PrintWriter err) {
+    /**
+     * Every image of {@code split} of the data (a single file is used whole), named like {@code test_batch.bin#7},
+     * for a model that must take CIFAR-10's 3 x 32 x 32 images ({@code imagesHere}: the command has --images,
+     * which the refusal suggests).
+     */
+    static Selected fromData(ModelSpec spec, boolean imagesHere, DataOption data, CifarReader.Split split, PrintWriter err) {
+        ModelInput.requireCifarData(spec, imagesHere);
         Path p = data.resolve(err);
         CifarImages all = CifarReader.read(p, split);
         String prefix = Files.isDirectory(p) ? (split == CifarReader.Split.TEST ? CifarReader.TEST_FILE : "train")
@@ -33,12 +39,12 @@ record Selected(CifarImages images, List<String> sources, int[] indices) {
         return new Selected(all, names, index);
     }
 
-    /** Every image of the files, each picture brought to {@code height x width}. */
-    static Selected fromFiles(List<Path> files, int height, int width, ImageFiles.Resize resize,
+    /** Every image of the files, each picture brought to {@code channels x height x width}. */
+    static Selected fromFiles(List<Path> files, int channels, int height, int width, ImageFiles.Resize resize,
             Consumer<ImageFiles.Resized> resized) {
         List<String> names = new ArrayList<>();
         List<Integer> index = new ArrayList<>();
-        CifarImages all = ImageFiles.read(files, height, width, resize, names, index, resized);
+        CifarImages all = ImageFiles.read(files, channels, height, width, resize, names, index, resized);
         return new Selected(all, names, index.stream().mapToInt(Integer::intValue).toArray());
     }
 

@@ -5,26 +5,48 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A set of CIFAR-10 images in the official record layout: per image 3 planes (R, G, B) of 32x32
- * row-major bytes, and one label 0..9.
+ * A set of images of one size, C x H x W, each with a label (-1 when unknown): per image C planes of
+ * H x W row-major bytes. CIFAR-10's records ({@link CifarReader}) give 3 x 32 x 32 sets; pictures
+ * ({@link ImageFiles}) give sets of the model's input size.
  */
 public final class CifarImages implements Pixels {
+    /** CIFAR-10 record layout: side of an image. Only the CIFAR reader and CIFAR-specific code use these. */
     public static final int SIDE = 32;
+    /** CIFAR-10 record layout: channels (R, G, B). */
     public static final int CHANNELS = 3;
+    /** CIFAR-10 record layout: bytes of one image. */
     public static final int PIXELS = CHANNELS * SIDE * SIDE;
     public static final int RECORD_BYTES = 1 + PIXELS;
     public static final List<String> DEFAULT_CLASSES = List.of(
             "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final int per;
     private final byte[] pixels;
     private final int[] labels;
     private final List<String> classes;
 
+    /** A set of CIFAR-10-sized images, 3 x 32 x 32. */
     public CifarImages(byte[] pixels, int[] labels, List<String> classes) {
-        if (pixels.length != labels.length * PIXELS) {
-            throw new IllegalArgumentException(
-                    "pixel bytes " + pixels.length + " do not match " + labels.length + " labels");
+        this(CHANNELS, SIDE, SIDE, pixels, labels, classes);
+    }
+
+    /** A set of {@code channels x height x width} images. */
+    public CifarImages(int channels, int height, int width, byte[] pixels, int[] labels, List<String> classes) {
+        if (channels < 1 || height < 1 || width < 1) {
+            throw new IllegalArgumentException("image size " + channels + " x " + height + " x " + width);
         }
+        this.per = Math.multiplyExact(channels, Math.multiplyExact(height, width));
+        if (pixels.length != (long) labels.length * per) {
+            throw new IllegalArgumentException(
+                    "pixel bytes " + pixels.length + " do not match " + labels.length + " labels of " + channels + " x "
+                            + height + " x " + width);
+        }
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
         this.pixels = pixels;
         this.labels = labels;
         this.classes = List.copyOf(classes);
@@ -37,17 +59,32 @@ public final class CifarImages implements Pixels {
 
     @Override
     public int channels() {
-        return CHANNELS;
+        return channels;
     }
 
     @Override
     public int height() {
-        return SIDE;
+        return height;
     }
 
     @Override
     public int width() {
-        return SIDE;
+        return width;
+    }
+
+    /** Values of one image: channels x height x width. */
+    public int imageSize() {
+        return per;
+    }
+
+    /** The size as {@code [C, H, W]}. */
+    public int[] dims() {
+        return new int[] {channels, height, width};
+    }
+
+    /** Whether the images are CIFAR-10's size, 3 x 32 x 32. */
+    public boolean isCifarSize() {
+        return channels == CHANNELS && height == SIDE && width == SIDE;
     }
 
     public int label(int i) {
@@ -64,14 +101,14 @@ public final class CifarImages implements Pixels {
 
     /** Pixel value 0..255 of image {@code i}, channel {@code c}, row {@code y}, column {@code x}. */
     public int pixel(int i, int c, int y, int x) {
-        return pixels[i * PIXELS + (c * SIDE + y) * SIDE + x] & 0xff;
+        return pixels[i * per + (c * height + y) * width + x] & 0xff;
     }
 
-    /** Copies image {@code i}'s planar bytes (3x32x32) as unsigned values into {@code out} at {@code offset}. */
+    /** Copies image {@code i}'s planar bytes (C x H x W) as unsigned values into {@code out} at {@code offset}. */
     @Override
     public void copyImage(int i, int[] out, int offset) {
-        int base = i * PIXELS;
-        for (int k = 0; k < PIXELS; k++) {
+        int base = i * per;
+        for (int k = 0; k < per; k++) {
             out[offset + k] = pixels[base + k] & 0xff;
         }
     }
@@ -81,34 +118,45 @@ public final class CifarImages implements Pixels {
         if (from < 0 || to > size() || from > to) {
             throw new IndexOutOfBoundsException("slice " + from + ".." + to + " of " + size() + " images");
         }
-        return new CifarImages(
-                Arrays.copyOfRange(pixels, from * PIXELS, to * PIXELS),
+        return new CifarImages(channels, height, width,
+                Arrays.copyOfRange(pixels, from * per, to * per),
                 Arrays.copyOfRange(labels, from, to),
                 classes);
     }
 
     /** The images at the given indices, in that order. */
     public CifarImages select(int[] indices) {
-        byte[] px = new byte[indices.length * PIXELS];
+        byte[] px = new byte[indices.length * per];
         int[] lb = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
-            System.arraycopy(pixels, indices[k] * PIXELS, px, k * PIXELS, PIXELS);
+            System.arraycopy(pixels, indices[k] * per, px, k * per, per);
             lb[k] = labels[indices[k]];
         }
-        return new CifarImages(px, lb, classes);
+        return new CifarImages(channels, height, width, px, lb, classes);
     }
 
-    /** Concatenates several sets (which must share class names). */
+    /** Concatenates several sets, which must share their image size (and class names: the first set's are kept). */
     public static CifarImages concat(List<CifarImages> parts) {
-        int n = parts.stream().mapToInt(CifarImages::size).sum();
-        byte[] px = new byte[n * PIXELS];
+        if (parts.isEmpty()) {
+            return new CifarImages(new byte[0], new int[0], DEFAULT_CLASSES);
+        }
+        CifarImages first = parts.get(0);
+        int n = 0;
+        for (CifarImages p : parts) {
+            if (p.channels != first.channels || p.height != first.height || p.width != first.width) {
+                throw new IllegalArgumentException("cannot join images of " + first.channels + " x " + first.height
+                        + " x " + first.width + " and " + p.channels + " x " + p.height + " x " + p.width);
+            }
+            n += p.size();
+        }
+        byte[] px = new byte[Math.multiplyExact(n, first.per)];
         int[] lb = new int[n];
         int at = 0;
         for (CifarImages p : parts) {
-            System.arraycopy(p.pixels, 0, px, at * PIXELS, p.size() * PIXELS);
+            System.arraycopy(p.pixels, 0, px, at * first.per, p.size() * first.per);
             System.arraycopy(p.labels, 0, lb, at, p.size());
             at += p.size();
         }
-        return new CifarImages(px, lb, parts.isEmpty() ? DEFAULT_CLASSES : parts.get(0).classes);
+        return new CifarImages(first.channels, first.height, first.width, px, lb, first.classes);
     }
 }

@@ -17,8 +17,9 @@ import javax.imageio.ImageIO;
  * Reads user images for {@code --images}: CIFAR {@code .bin} files (with their labels) and PNG/JPEG
  * files (label unknown, -1). Pictures of another size than the model's input are brought to it in one of
  * two ways ({@link Resize}) and then resized by area averaging (each output pixel is the mean of the input
- * pixels it covers); every such change is reported as a {@link Resized}. Grayscale is copied to R, G and
- * B, and transparent pixels are composited over white.
+ * pixels it covers); every such change is reported as a {@link Resized}. For a 3-channel model grayscale is
+ * copied to R, G and B; for a 1-channel model colour is converted to gray (BT.601 luma). Transparent pixels are
+ * composited over white. CIFAR {@code .bin} files serve only models that take 3 x 32 x 32 images.
  */
 public final class ImageFiles {
     /** How other sizes are brought to the model's input size, for captions and indexes. */
@@ -70,25 +71,40 @@ public final class ImageFiles {
     private ImageFiles() {}
 
     /**
-     * The images of every file, in order, as {@code height x width} images (the model's input size);
-     * {@code names} receives a display name per image, {@code indices} its record number in a
-     * {@code .bin} file (-1 for pictures), and {@code resized} each picture whose size was changed.
-     *
-     * @throws DataException naming a file that is missing or not an image, or a size CIFAR records cannot hold
+     * The images of every file, in order, as 3 x {@code height x width} images; see
+     * {@link #read(List, int, int, int, Resize, List, List, Consumer)}.
      */
     public static CifarImages read(List<Path> files, int height, int width, Resize resize, List<String> names,
             List<Integer> indices, Consumer<Resized> resized) {
-        if (height != CifarImages.SIDE || width != CifarImages.SIDE) {
-            throw new DataException("images of " + width + "x" + height + " pixels cannot be held: gbp keeps images as "
-                    + CifarImages.SIDE + "x" + CifarImages.SIDE + " CIFAR records");
+        return read(files, 3, height, width, resize, names, indices, resized);
+    }
+
+    /**
+     * The images of every file, in order, as {@code channels x height x width} images (the model's input
+     * size; 1 channel: pictures are converted to gray, 3: R, G, B, gray pictures copied to all three);
+     * {@code names} receives a display name per image, {@code indices} its record number in a
+     * {@code .bin} file (-1 for pictures), and {@code resized} each picture whose size was changed.
+     *
+     * @throws DataException naming a file that is missing or not an image, or a {@code .bin} file when the
+     *     model does not take CIFAR-10's 3 x 32 x 32 images
+     */
+    public static CifarImages read(List<Path> files, int channels, int height, int width, Resize resize, List<String> names,
+            List<Integer> indices, Consumer<Resized> resized) {
+        if (channels != 1 && channels != 3) {
+            throw new DataException("the model takes " + channels + "-channel images; pictures can be read for models of 1"
+                    + " (gray) or 3 (RGB) channels");
         }
         List<CifarImages> parts = new ArrayList<>();
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
-                throw new DataException("--images " + f + ": no such file");
+                throw new DataException("--images " + f + ": " + (Files.isDirectory(f) ? "a folder, not an image file" : "no such file"));
             }
             String lower = f.getFileName().toString().toLowerCase(Locale.ROOT);
             if (lower.endsWith(".bin")) {
+                if (channels != CifarImages.CHANNELS || height != CifarImages.SIDE || width != CifarImages.SIDE) {
+                    throw new DataException("--images " + f + ": CIFAR-10 .bin records are 3 x 32 x 32 images but the model"
+                            + " takes " + channels + " x " + height + " x " + width + "; give PNG or JPEG pictures instead");
+                }
                 CifarImages bin = CifarReader.read(f, CifarReader.Split.TEST);
                 for (int i = 0; i < bin.size(); i++) {
                     names.add(f.getFileName() + "#" + i);
@@ -96,7 +112,7 @@ public final class ImageFiles {
                 }
                 parts.add(bin);
             } else {
-                parts.add(readPicture(f, height, width, resize, resized));
+                parts.add(readPicture(f, channels, height, width, resize, resized));
                 names.add(f.getFileName().toString());
                 indices.add(-1);
             }
@@ -104,8 +120,16 @@ public final class ImageFiles {
         return CifarImages.concat(parts);
     }
 
-    /** One PNG/JPEG file as a {@code height x width} image with label -1. */
+    /** One PNG/JPEG file as a 3 x {@code height x width} image with label -1. */
     static CifarImages readPicture(Path f, int height, int width, Resize resize, Consumer<Resized> resized) {
+        return readPicture(f, 3, height, width, resize, resized);
+    }
+
+    /**
+     * One PNG/JPEG file as a {@code channels x height x width} image with label -1 (1 channel: gray, the
+     * picture's own gray values, or ITU-R BT.601 luma 0.299 R + 0.587 G + 0.114 B of a colour picture).
+     */
+    static CifarImages readPicture(Path f, int channels, int height, int width, Resize resize, Consumer<Resized> resized) {
         BufferedImage src;
         try {
             src = ImageIO.read(f.toFile());
@@ -116,12 +140,8 @@ public final class ImageFiles {
             throw new DataException("--images " + f + ": not a PNG, JPEG or CIFAR .bin file");
         }
         // Flatten transparency over white first, then crop and resize.
-        BufferedImage rgb = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, rgb.getWidth(), rgb.getHeight());
-        g.drawImage(src, 0, 0, null);
-        g.dispose();
+        boolean gray = src.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY;
+        BufferedImage rgb = opaque(src, gray);
         BufferedImage small = rgb;
         if (rgb.getWidth() != width || rgb.getHeight() != height) {
             BufferedImage region = resize == Resize.CROP ? centreCrop(rgb, width, height) : rgb;
@@ -133,16 +153,58 @@ public final class ImageFiles {
             resized.accept(new Resized(f.getFileName().toString(), rgb.getWidth(), rgb.getHeight(), region.getWidth(),
                     region.getHeight(), width, height));
         }
-        byte[] px = new byte[3 * height * width];
+        int plane = height * width;
+        byte[] px = new byte[channels * plane];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int v = small.getRGB(x, y);
-                px[y * width + x] = (byte) (v >> 16);
-                px[height * width + y * width + x] = (byte) (v >> 8);
-                px[2 * height * width + y * width + x] = (byte) v;
+                int r = (v >> 16) & 0xff;
+                int g = (v >> 8) & 0xff;
+                int b = v & 0xff;
+                if (channels == 1) {
+                    px[y * width + x] = (byte) (gray ? r : Math.round(0.299f * r + 0.587f * g + 0.114f * b));
+                } else {
+                    px[y * width + x] = (byte) r;
+                    px[plane + y * width + x] = (byte) g;
+                    px[2 * plane + y * width + x] = (byte) b;
+                }
             }
         }
-        return new CifarImages(px, new int[] {-1}, CifarImages.DEFAULT_CLASSES);
+        return new CifarImages(channels, height, width, px, new int[] {-1}, CifarImages.DEFAULT_CLASSES);
+    }
+
+    /**
+     * The picture as opaque RGB, transparency composited over white. A gray picture's stored values are
+     * copied to R, G and B as they are (java.awt would convert them from its linear gray colour space).
+     */
+    static BufferedImage opaque(BufferedImage src, boolean gray) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        if (gray) {
+            java.awt.image.Raster raster = src.getRaster();
+            int bands = raster.getNumBands();
+            int max = (1 << src.getColorModel().getComponentSize(0)) - 1;
+            int alphaMax = bands > 1 ? (1 << src.getColorModel().getComponentSize(bands - 1)) - 1 : 1;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    double v = raster.getSample(x, y, 0) * 255.0 / max;
+                    if (bands > 1) {
+                        double a = raster.getSample(x, y, bands - 1) / (double) alphaMax;
+                        v = v * a + 255.0 * (1 - a);
+                    }
+                    int g = (int) Math.max(0, Math.min(255, Math.round(v)));
+                    rgb.setRGB(x, y, g << 16 | g << 8 | g);
+                }
+            }
+            return rgb;
+        }
+        Graphics2D g = rgb.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.drawImage(src, 0, 0, null);
+        g.dispose();
+        return rgb;
     }
 
     /** The largest centred region of {@code img} with the aspect ratio {@code width : height}. */

@@ -61,7 +61,7 @@ public final class Faithfulness {
         int n = images.size();
         float[][] saliency = new float[n][];
         for (int i = 0; i < n; i++) {
-            saliency[i] = MapReduction.absSum(result.map(i), 3, 32, 32);
+            saliency[i] = MapReduction.absSum(result.map(i), images.channels(), images.height(), images.width());
         }
         return curves(name, images, result, saliency);
     }
@@ -69,7 +69,7 @@ public final class Faithfulness {
     /** The curves of a random ranking (seeded): the baseline every method should beat. */
     public Curve random(CifarImages images, AttributionResult choicesFrom, long seed) {
         Random r = new Random(seed);
-        float[][] saliency = new float[images.size()][1024];
+        float[][] saliency = new float[images.size()][images.height() * images.width()];
         for (float[] s : saliency) {
             for (int k = 0; k < s.length; k++) {
                 s[k] = r.nextFloat();
@@ -80,7 +80,7 @@ public final class Faithfulness {
 
     private Curve curves(String name, CifarImages images, AttributionResult result, float[][] saliency) {
         int n = images.size();
-        int pixels = 1024;
+        int pixels = images.height() * images.width();
         int points = (pixels + step - 1) / step + 1;
         double[][] del = new double[n][];
         double[][] ins = new double[n][];
@@ -91,7 +91,7 @@ public final class Faithfulness {
             try (NDScope scope = new NDScope()) {
                 x = net.preprocess(net.manager(), images, i, i + 1).toFloatArray();
             }
-            float[] blurred = Baseline.gaussianBlur(x, 3, 32, 32, Baseline.BLUR_SIGMA);
+            float[] blurred = Baseline.gaussianBlur(x, images.channels(), images.height(), images.width(), Baseline.BLUR_SIGMA);
             int[] order = Curves.rankPixels(saliency[i]);
             float[] rows = new float[2 * points * x.length];
             for (int p = 0; p < points; p++) {
@@ -100,7 +100,7 @@ public final class Faithfulness {
                 float[] in = blurred.clone();
                 for (int k = 0; k < changed; k++) {
                     int px = order[k];
-                    for (int c = 0; c < 3; c++) {
+                    for (int c = 0; c < images.channels(); c++) {
                         d[c * pixels + px] = 0f;
                         in[c * pixels + px] = x[c * pixels + px];
                     }
@@ -175,7 +175,7 @@ public final class Faithfulness {
             int to = Math.min(count, from + rowsPerBatch);
             try (NDScope scope = new NDScope()) {
                 NDArray x = net.manager().create(java.util.Arrays.copyOfRange(rows, from * per, to * per),
-                        new Shape(to - from, 3, 32, 32));
+                        new Shape(to - from, net.spec().input()[0], net.spec().input()[1], net.spec().input()[2]));
                 NDArray a = net.forwardTo(x, neuron ? layer : net.size() - 1);
                 if (!neuron) {
                     a = a.softmax(1);

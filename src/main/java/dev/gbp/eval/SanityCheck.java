@@ -275,12 +275,12 @@ public final class SanityCheck {
     }
 
     /** Per metric, per image. */
-    private static double[][] compareAll(float[] a, float[] b, int n, int[][] boxes) {
+    private double[][] compareAll(float[] a, float[] b, int n, int[][] boxes) {
         int per = a.length / n;
         double[][] out = new double[MapComparison.METRICS.length][n];
         for (int i = 0; i < n; i++) {
             double[] s = MapComparison.compare(java.util.Arrays.copyOfRange(a, i * per, (i + 1) * per),
-                    java.util.Arrays.copyOfRange(b, i * per, (i + 1) * per), 3, 32, 32, boxes[i]);
+                    java.util.Arrays.copyOfRange(b, i * per, (i + 1) * per), trained.spec().input()[0], trained.spec().input()[1], trained.spec().input()[2], boxes[i]);
             for (int k = 0; k < s.length; k++) {
                 out[k][i] = s[k];
             }

@@ -31,10 +31,8 @@ import java.util.Map;
  * gradient collector per process) and recent answers are cached, so stepping back is instant.
  */
 public final class Explorer {
-    /** Pixels on a side of the pictures the page shows. */
+    /** Pixels on the longer side of the pictures the page shows, at most (images larger than this are shown at their size). */
     public static final int VIEW = 256;
-    /** The upscaling that shows a CIFAR image at {@link #VIEW} pixels. */
-    public static final int IMAGE_SCALE = VIEW / CifarImages.SIDE;
     /** The method of a request that names none. */
     public static final String DEFAULT_METHOD = "guided";
     private static final int CACHE = 256;
@@ -112,7 +110,15 @@ public final class Explorer {
         for (Normalization n : Normalization.values()) {
             norms.add(n.id());
         }
-        return new ModelInfo(spec.input(), spec.classes(), layers, list, Methods.NAMES, norms, DEFAULT_METHOD, defaultLayer);
+        return new ModelInfo(spec.input(), imageScale(), spec.classes(), layers, list, Methods.NAMES, norms, DEFAULT_METHOD, defaultLayer);
+    }
+
+    /**
+     * The upscaling of the page's image and map: {@link #VIEW} pixels on the longer side for small images (8 for
+     * CIFAR's 32 x 32), 1 for images of {@link #VIEW} / 2 pixels or more (224 x 224 is drawn at 224 x 224).
+     */
+    public int imageScale() {
+        return Pictures.scaleFor(images.height(), images.width(), VIEW);
     }
 
     /** Image {@code i} as a PNG, upscaled {@code scale} times (1..8) by nearest neighbour. */
@@ -148,7 +154,7 @@ public final class Explorer {
         boolean spatial = spec.outputShape(choice.layer()).length == 3;
         int[] field = ReceptiveField.of(spec, choice.layer(), choice.y(), choice.x());
         int[] in = spec.input();
-        BufferedImage map = Pictures.map(result.map(0), in[0], in[1], in[2], norm, VIEW / in[2]);
+        BufferedImage map = Pictures.map(result.map(0), in[0], in[1], in[2], norm, imageScale());
         List<Explanation.ClassScore> top = new ArrayList<>();
         for (int c = 0; c < spec.classes().size(); c++) {
             top.add(new Explanation.ClassScore(c, spec.classes().get(c), predictions.probability(0, c)));

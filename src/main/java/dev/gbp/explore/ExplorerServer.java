@@ -348,7 +348,7 @@ public final class ExplorerServer implements AutoCloseable {
                 return json(explorer.info());
             case "/api/image":
                 return new Answer(200, "image/png", explorer.imagePng(integer(q, "i"),
-                        q.containsKey("scale") ? integer(q, "scale") : Explorer.IMAGE_SCALE));
+                        q.containsKey("scale") ? integer(q, "scale") : explorer.imageScale()));
             case "/api/explain":
                 return json(explorer.explain(new Explanation.Request(integer(q, "i"),
                         text(q, "method", Explorer.DEFAULT_METHOD),

@@ -3,12 +3,13 @@ package dev.gbp.explore;
 import java.util.List;
 
 /**
- * What the explorer page needs to build its controls; {@code input} is the model's (C, H, W).
+ * What the explorer page needs to build its controls; {@code input} is the model's (C, H, W), {@code scale} the
+ * upscaling of the image and map pictures (the page shows them at W x scale by H x scale pixels).
  *
  * @param defaultMethod the method of a request that names none
  * @param defaultLayer the model's seed layer (name, or index when unnamed), or null when it has none
  */
-public record ModelInfo(int[] input, List<String> classes, List<Layer> layers, List<Image> images, List<String> methods,
+public record ModelInfo(int[] input, int scale, List<String> classes, List<Layer> layers, List<Image> images, List<String> methods,
         List<String> normalizations, String defaultMethod, String defaultLayer) {
     /** A layer by index, with its name, type and output shape (C, H, W or K). */
     public record Layer(int index, String name, String type, long[] shape) {}

@@ -265,8 +265,17 @@ final class Kinds {
             Shape s = hw(l.stride);
             if (l.symmetricPadding()) {
                 Shape p = new Shape(l.padding[0], l.padding[1]);
-                return max ? ai.djl.nn.pooling.Pool.maxPool2d(x, k, s, p, l.ceilMode)
-                        : ai.djl.nn.pooling.Pool.avgPool2d(x, k, s, p, l.ceilMode, l.countIncludePad);
+                if (max) {
+                    return ai.djl.nn.pooling.Pool.maxPool2d(x, k, s, p, l.ceilMode);
+                }
+                NDArray avg = ai.djl.nn.pooling.Pool.avgPool2d(x, k, s, p, l.ceilMode, true);
+                if (l.countIncludePad) {
+                    return avg;
+                }
+                // DJL 0.36's PyTorch engine ignores count_include_pad=false (it always counts the padding): divide
+                // by the share of each window inside the input, pooled the same way.
+                NDArray ones = x.getManager().ones(new Shape(1, 1, x.getShape().get(2), x.getShape().get(3)));
+                return avg.div(ai.djl.nn.pooling.Pool.avgPool2d(ones, k, s, p, l.ceilMode, true));
             }
             Shape none = new Shape(0, 0);
             if (max) {

@@ -27,13 +27,19 @@ public final class Pictures {
 
     private Pictures() {}
 
-    /** Image {@code i} of a set as an RGB picture, upscaled {@code scale} times by nearest neighbour. */
+    /**
+     * Image {@code i} of a set as an RGB picture of its own size (width x height) upscaled {@code scale} times
+     * by nearest neighbour; a 1-channel image is drawn in gray.
+     */
     public static BufferedImage image(CifarImages images, int i, int scale) {
-        int side = CifarImages.SIDE;
-        BufferedImage out = new BufferedImage(side * scale, side * scale, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                int rgb = images.pixel(i, 0, y, x) << 16 | images.pixel(i, 1, y, x) << 8 | images.pixel(i, 2, y, x);
+        int h = images.height();
+        int w = images.width();
+        boolean gray = images.channels() < 3;
+        BufferedImage out = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = images.pixel(i, 0, y, x);
+                int rgb = gray ? r << 16 | r << 8 | r : r << 16 | images.pixel(i, 1, y, x) << 8 | images.pixel(i, 2, y, x);
                 fill(out, x, y, scale, rgb);
             }
         }
@@ -321,6 +327,14 @@ public final class Pictures {
         if (!ImageIO.write(image, "png", file.toFile())) {
             throw new IOException("no PNG writer available");
         }
+    }
+
+    /**
+     * The upscaling that shows a {@code height x width} image at about {@code size} pixels on its longer
+     * side, never below 1: 4 for CIFAR's 32 x 32 at 128, 1 for 224 x 224 (drawn at its own size).
+     */
+    public static int scaleFor(int height, int width, int size) {
+        return Math.max(1, size / Math.max(height, width));
     }
 
     private static Font font() {

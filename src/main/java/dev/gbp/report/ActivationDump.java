@@ -25,12 +25,12 @@ public final class ActivationDump {
         int n = images.size();
         int layers = spec.layers().size();
         float[][] outs = new float[layers][];
-        float[] input = new float[n * CifarImages.PIXELS];
+        float[] input = new float[n * images.imageSize()];
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             try (NDScope scope = new NDScope()) {
                 NDArray h = net.preprocess(net.manager(), images, from, to);
-                System.arraycopy(h.toFloatArray(), 0, input, from * CifarImages.PIXELS, (to - from) * CifarImages.PIXELS);
+                System.arraycopy(h.toFloatArray(), 0, input, from * images.imageSize(), (to - from) * images.imageSize());
                 NDArray[] each = net.forwardEach(h);
                 for (int l = 0; l < layers; l++) {
                     float[] v = each[l].toFloatArray();

@@ -97,11 +97,15 @@ public final class EvaluationPages {
         }
     }
 
-    /** The first {@code k} images at twice their size: the left column of the strips of maps along the cascade. */
+    /**
+     * The first {@code k} images at the strips' scale (twice a 32 x 32 image's size, about 64 pixels on the longer
+     * side): the left column of the strips of maps along the cascade.
+     */
     public static List<BufferedImage> thumbnails(CifarImages images, int k) {
         List<BufferedImage> out = new ArrayList<>();
+        int scale = Pictures.scaleFor(images.height(), images.width(), 64);
         for (int i = 0; i < Math.min(k, images.size()); i++) {
-            out.add(Pictures.image(images, i, 2));
+            out.add(Pictures.image(images, i, scale));
         }
         return out;
     }
@@ -110,8 +114,9 @@ public final class EvaluationPages {
      * Charts (one per metric and mode, means only), small multiples of the spread, the zero-map counts and
      * the strips of maps along the cascade; returns the HTML section. Files go under {@code dir/prefix}.
      */
-    public static String sanitySection(Path dir, String prefix, SanityCheck.Result r, List<BufferedImage> stripImages)
-            throws IOException {
+    public static String sanitySection(Path dir, String prefix, SanityCheck.Result r, List<BufferedImage> stripImages,
+            int[] dims) throws IOException {
+        int tileScale = Pictures.scaleFor(dims[1], dims[2], 64);
         Files.createDirectories(dir.resolve(prefix));
         List<String> methods = List.copyOf(r.cascade().keySet());
         StringBuilder b = new StringBuilder();
@@ -172,7 +177,8 @@ public final class EvaluationPages {
                 row.add(cells.isEmpty() && stripImages != null && img < stripImages.size() ? stripImages.get(img) : null);
                 for (float[][] step : e.getValue()) {
                     float[] map = step[img];
-                    row.add(Pictures.isZero(map) ? Pictures.zeroMapTile(64, 64) : Pictures.map(map, 3, 32, 32, Normalization.GRAY, 2));
+                    row.add(Pictures.isZero(map) ? Pictures.zeroMapTile(dims[2] * tileScale, dims[1] * tileScale)
+                            : Pictures.map(map, dims[0], dims[1], dims[2], Normalization.GRAY, tileScale));
                 }
                 cells.add(row);
             }

@@ -23,12 +23,12 @@ import java.util.stream.IntStream;
 
 /**
  * Writes what {@code gbp explain} promises: a PNG per image (image and map side by side, labelled),
- * {@code maps.npy} (N x 3 x H x W float32), {@code index.json} and {@code index.csv} with the
+ * {@code maps.npy} (N x C x H x W float32), {@code index.json} and {@code index.csv} with the
  * per-image metadata, and an {@code index.html} gallery.
  */
 public final class ExplainWriter {
     public static final String MAP_MEANING = "gradient of the target with respect to the normalised input "
-            + "x = (pixel/255 - mean)/std, float32, N x 3 x H x W";
+            + "x = (pixel/255 - mean)/std, float32, N x C x H x W";
 
     private ExplainWriter() {}
 
@@ -154,9 +154,14 @@ public final class ExplainWriter {
         root.put("normalization", run.normalization().id());
         root.put("normalization_description", run.normalization().description());
         root.put("maps", "maps.npy: " + MAP_MEANING);
+        ArrayNode input = root.putArray("input");
+        for (int v : run.spec().input()) {
+            input.add(v);
+        }
+        root.put("picture_scale", run.scale());
         ArrayNode mean = root.putArray("input_mean");
         ArrayNode std = root.putArray("input_std");
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < run.spec().mean().length; c++) {
             mean.add(run.spec().mean()[c]);
             std.add(run.spec().std()[c]);
         }

@@ -127,9 +127,9 @@ public final class FullReport {
                 .append(" integrated gradients here use ").append(light.samples()).append(" samples and ")
                 .append(light.steps()).append(" steps to keep the report fast.</p>");
         body.append("<h3>Class target (predicted class), cascade from the logits</h3>")
-                .append(EvaluationPages.sanitySection(dir, "sanity-class", sc, thumbs));
+                .append(EvaluationPages.sanitySection(dir, "sanity-class", sc, thumbs, images.dims()));
         body.append("<h3>Neuron target (").append(Html.esc(neuron.spec())).append(")</h3>")
-                .append(EvaluationPages.sanitySection(dir, "sanity-neuron", sn, thumbs));
+                .append(EvaluationPages.sanitySection(dir, "sanity-neuron", sn, thumbs, images.dims()));
         body.append(sanityVerdict(sc));
 
         progress.phase("faithfulness, class target", ++phase, phases, (long) (CLASS_METHODS.size() + 1) * n);
@@ -179,7 +179,7 @@ public final class FullReport {
                 int[] box = ReceptiveField.of(net.spec(), c.layer(), c.y(), c.x());
                 BufferedImage tile = Pictures.row(List.of(
                         Pictures.imageWithField(images, i, box, 3),
-                        Pictures.map(guided.map(i), 3, 32, 32, Normalization.COLOR, 3)), List.of("#" + indices[i], "guided"), List.of());
+                        Pictures.map(guided.map(i), images.channels(), images.height(), images.width(), Normalization.COLOR, 3)), List.of("#" + indices[i], "guided"), List.of());
                 String file = String.format(Locale.ROOT, "seed/%04d.png", i);
                 Pictures.writePng(tile, dir.resolve(file));
                 progress.advance();
@@ -211,7 +211,7 @@ public final class FullReport {
             tiles.add(Pictures.image(chosen, r, 3));
             captions.add("#" + indices[picks.get(r)]);
             for (var e : results.entrySet()) {
-                tiles.add(Pictures.map(e.getValue().map(r), 3, 32, 32, Normalization.GRAY, 3));
+                tiles.add(Pictures.map(e.getValue().map(r), chosen.channels(), chosen.height(), chosen.width(), Normalization.GRAY, 3));
                 captions.add(e.getKey().replace("integrated-gradients", "int. grad.").replace("input-x-gradient", "input x grad"));
             }
             AttributionResult any = results.values().iterator().next();
@@ -241,6 +241,9 @@ public final class FullReport {
     private String controlsSection(Path dir, AttributionResult seedGuided) throws IOException {
         Files.createDirectories(dir.resolve("controls"));
         int n = images.size();
+        int c = images.channels();
+        int h = images.height();
+        int w = images.width();
         Randomizer randomizer = new Randomizer(net, manager, options.seed());
         AttributionResult gbPred = runCounted("guided", net, Target.predicted());
         AttributionResult gradPred = runCounted("gradient", net, Target.predicted());
@@ -264,17 +267,17 @@ public final class FullReport {
         double[] gradRand = new double[n];
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            gbClass[i] = MapComparison.compare(gbPred.map(i), gbOther.map(i), 3, 32, 32)[0];
-            gradClass[i] = MapComparison.compare(gradPred.map(i), gradOther.map(i), 3, 32, 32)[0];
-            gbRand[i] = MapComparison.compare(gbPred.map(i), gbRandom.map(i), 3, 32, 32)[0];
-            gradRand[i] = MapComparison.compare(gradPred.map(i), gradRandom.map(i), 3, 32, 32)[0];
+            gbClass[i] = MapComparison.compare(gbPred.map(i), gbOther.map(i), c, h, w)[0];
+            gradClass[i] = MapComparison.compare(gradPred.map(i), gradOther.map(i), c, h, w)[0];
+            gbRand[i] = MapComparison.compare(gbPred.map(i), gbRandom.map(i), c, h, w)[0];
+            gradRand[i] = MapComparison.compare(gradPred.map(i), gradRandom.map(i), c, h, w)[0];
             Normalization g = Normalization.GRAY;
-            List<BufferedImage> tiles = List.of(Pictures.image(images, i, 2), Pictures.map(gbPred.map(i), 3, 32, 32, g, 2),
-                    Pictures.map(gbRandom.map(i), 3, 32, 32, g, 2), Pictures.map(gbOther.map(i), 3, 32, 32, g, 2),
-                    Pictures.map(gradPred.map(i), 3, 32, 32, g, 2), Pictures.map(gradRandom.map(i), 3, 32, 32, g, 2),
-                    Pictures.map(gradOther.map(i), 3, 32, 32, g, 2), Pictures.map(seedGuided.map(i), 3, 32, 32, Normalization.COLOR, 2),
-                    Pictures.map(gradNeuron.map(i), 3, 32, 32, Normalization.COLOR, 2),
-                    Pictures.map(deconvNeuron.map(i), 3, 32, 32, Normalization.COLOR, 2));
+            List<BufferedImage> tiles = List.of(Pictures.image(images, i, 2), Pictures.map(gbPred.map(i), c, h, w, g, 2),
+                    Pictures.map(gbRandom.map(i), c, h, w, g, 2), Pictures.map(gbOther.map(i), c, h, w, g, 2),
+                    Pictures.map(gradPred.map(i), c, h, w, g, 2), Pictures.map(gradRandom.map(i), c, h, w, g, 2),
+                    Pictures.map(gradOther.map(i), c, h, w, g, 2), Pictures.map(seedGuided.map(i), c, h, w, Normalization.COLOR, 2),
+                    Pictures.map(gradNeuron.map(i), c, h, w, Normalization.COLOR, 2),
+                    Pictures.map(deconvNeuron.map(i), c, h, w, Normalization.COLOR, 2));
             List<String> captions = List.of("#" + indices[i], "GB", "GB rnd w", "GB 2nd", "grad", "grad rnd w", "grad 2nd",
                     "GB neur.", "grad neur.", "deconv n.");
             String line = String.format(Locale.ROOT, "%s -> %s, 2nd %s | Spearman(|map|): GB pred/2nd %.2f, GB trained/random %.2f;"

@@ -126,7 +126,7 @@ class CliTest {
 
         r = run("eval", "--model", "src/test/resources/fixtures/numpy-bundle", "--data", data.toString());
         assertEquals(2, r.code);
-        assertTrue(r.err.contains("[3, 8, 8]"), r.err);
+        assertTrue(r.err.contains("the model takes 3 x 8 x 8 images") && r.err.contains("3 x 32 x 32"), r.err);
     }
 
     @Test
