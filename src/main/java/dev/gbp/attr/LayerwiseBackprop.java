@@ -156,7 +156,7 @@ public final class LayerwiseBackprop implements Attribution {
                         release(s == g ? null : s);
                     }
                 }
-                if (!next.contains(g)) {
+                if (!holds(next, g)) {
                     g.close();
                 }
                 releaseNode(ins, outs, i, below);
@@ -171,6 +171,16 @@ public final class LayerwiseBackprop implements Attribution {
             signal = (below == ModelSpec.GRAPH_INPUT ? input : outs[below]).zerosLike();
         }
         return new Pass(signal, below == ModelSpec.GRAPH_INPUT ? null : outs[below], sel, applied, onPath);
+    }
+
+    /** Whether {@code list} holds {@code a} itself (NDList.contains compares contents). */
+    private static boolean holds(NDList list, NDArray a) {
+        for (NDArray x : list) {
+            if (x == a) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sums a signal into a node's total; {@code s} may be the walk's {@code g}, which is then kept. */

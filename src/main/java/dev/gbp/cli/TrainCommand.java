@@ -147,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
         root.put("command", "gbp train --epochs " + config.epochs() + " --batch-size " + config.batchSize()
                 + " --lr " + config.lr() + " --weight-decay " + config.weightDecay() + " --seed " + config.seed()
                 + " --threads " + TorchRuntime.threads() + (trainLimit == null ? "" : " --train-limit " + trainLimit)
-                + (init == null ? "" : " --init " + init));
+                + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch));
         if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
             root.set("init", json.readTree(init.resolve("training.json").toFile()));
         }
