@@ -153,5 +153,20 @@ final class ExplainCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "note: %s had a chosen activation of 0; %s%n", Counts.of(zero, "image"),
                     zero == 1 ? "its map is all zero" : "their maps are all zero");
         }
+        // A ReLU6 neuron at its ceiling of 6 passes no gradient: max-neuron on a ReLU6 layer often picks one.
+        int flat = 0;
+        int per = result.maps().length / Math.max(1, result.size());
+        for (int i = 0; i < result.size(); i++) {
+            boolean allZero = true;
+            for (int k = i * per; k < (i + 1) * per && allZero; k++) {
+                allZero = result.maps()[k] == 0f;
+            }
+            flat += allZero && !result.choice(i).isZero() ? 1 : 0;
+        }
+        if (flat > 0) {
+            err.printf(Locale.ROOT, "note: %s got an all-zero map although the chosen activation is not 0 (a ReLU6 neuron"
+                    + " saturated at 6, for example, passes no gradient: try a neuron: or channel-max: target, or the layer"
+                    + " before the ReLU6)%n", Counts.of(flat, "image"));
+        }
     }
 }

@@ -142,6 +142,30 @@ class InputSizeCliTest {
     }
 
     @Test
+    void aSaturatedRelu6NeuronsAllZeroMapIsExplained() throws Exception {
+        ModelSpec spec = new ModelSpec(new int[] {3, H, W}, List.of("alpha", "beta", "gamma"),
+                new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f},
+                List.of(LayerSpec.conv2d("conv1", 3, 16, 3, 1, 1, true).withInputs("input"),
+                        LayerSpec.relu6("conv1_relu6").withInputs("conv1"),
+                        LayerSpec.globalAvgPool().withName("gap").withInputs("conv1_relu6"),
+                        LayerSpec.linear("fc", 16, 3, true).withInputs("gap")));
+        Path saturated = Files.createDirectories(tmp.resolve("saturated"));
+        try (NDManager m = NDManager.newBaseManager(); Network net = Network.create(spec, m, 3)) {
+            java.util.Map<String, dev.gbp.model.NpyArray> w = net.weights();
+            float[] bias = new float[16];
+            java.util.Arrays.fill(bias, 100f); // every conv1 output far above 6
+            w.put("conv1.bias", new dev.gbp.model.NpyArray(new long[] {16}, bias));
+            net.setWeights(w, "test");
+            net.save(saturated);
+        }
+        CliTest.Result r = CliTest.run(withImages("explain", "--model", saturated.toString(), "--target",
+                "max-neuron:conv1_relu6", "--out", tmp.resolve("saturated-out").toString(), "--threads", "1"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("3 images got an all-zero map although the chosen activation is not 0"), r.err());
+        assertTrue(r.err().contains("ReLU6"), r.err());
+    }
+
+    @Test
     void cifarDataIsRefusedNamingTheInputSize() throws Exception {
         Path data = TestFiles.writeCifarFolder(tmp.resolve("cifar"), 3);
         CliTest.Result explain = CliTest.run("explain", "--model", model.toString(), "--data", data.toString(), "--threads", "1",
