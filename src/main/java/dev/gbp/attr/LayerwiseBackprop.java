@@ -115,9 +115,7 @@ public final class LayerwiseBackprop implements Attribution {
                 signals[i] = null;
                 if (!walk[i] || folded[i] || g == null) {
                     release(g);
-                    if (i != below) {
-                        releaseNode(ins, outs, i, below);
-                    }
+                    releaseNode(ins, outs, i, below);
                     continue;
                 }
                 LayerSpec l = spec.layer(i);
@@ -234,9 +232,9 @@ public final class LayerwiseBackprop implements Attribution {
 
     /** What one forward-and-backward pass left behind. */
     static final class Pass {
-        /** The back-propagated signal at the input of the layer the walk stopped at. */
+        /** The back-propagated signal at the output of the node the walk stopped at (or at the network's input). */
         final NDArray signal;
-        /** The output of the layer below the one the walk stopped at (null when it ran to the input). */
+        /** The output of the node the walk stopped at (null when it ran to the network's input). */
         final NDArray activationBelow;
         final Selection selection;
         final int applied;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Shows what a convolutional network responds to: guided backpropagation and the gradient "
-            + "methods it is compared with, on CIFAR-10 and on your own sequential CNNs.", ""},
+            + "methods it is compared with, on CIFAR-10 and on your own CNNs (any ONNX export).", ""},
         subcommands = {ExplainCommand.class, DemoCommand.class, ExploreCommand.class, ReportCommand.class, SanityCommand.class,
             FaithfulnessCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, ImportCommand.class,
             DataCommand.class, CommandLine.HelpCommand.class},

@@ -15,7 +15,7 @@ import dev.gbp.model.Network;
 import java.util.Random;
 
 /**
- * Deletion and insertion curves (Petsiuk et al. 2018, RISE), adapted to 32x32 images and to neuron
+ * Deletion and insertion curves (Petsiuk et al. 2018, RISE), adapted to small images and to neuron
  * targets. Pixels are ranked by the per-pixel sum of |map| over channels (ties: lower index first) and
  * changed {@code step} at a time, all channels together: deletion sets them to 0 in normalised space
  * (the data set's mean colour); insertion starts from a blurred copy (Gaussian, sigma
