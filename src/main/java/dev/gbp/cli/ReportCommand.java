@@ -107,7 +107,7 @@ final class ReportCommand implements Callable<Integer> {
         @Override
         public void phase(String name, int index, int phases, long units) {
             close();
-            err.printf(Locale.ROOT, "gbp report: %d/%d %s (%.0f s so far)%n", index, phases, name, (System.nanoTime() - start) / 1e9);
+            err.printf(Locale.ROOT, "%d/%d %s (%.0f s so far)%n", index, phases, name, (System.nanoTime() - start) / 1e9);
             err.flush();
             bar = ProgressBars.create(name, units, null);
         }
