@@ -80,6 +80,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Use only the first N training images (for quick trials).")
     Integer trainLimit;
 
+    @Option(names = "--test-every", paramLabel = "N", defaultValue = "1",
+            description = "Test accuracy after every N-th epoch and after the last (default: ${DEFAULT-VALUE}; each test pass costs time the run is timed with).")
+    int testEvery;
+
     @Option(names = "--force", description = "Replace an existing output folder.")
     boolean force;
 
@@ -87,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter messages = Main.messages(spec);
-        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed);
+        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed, testEvery);
         if (trainLimit != null && trainLimit < 1) {
             throw new UsageException("--train-limit must be at least 1, got " + trainLimit);
         }
@@ -147,7 +151,8 @@ final class TrainCommand implements Callable<Integer> {
         root.put("command", "gbp train --epochs " + config.epochs() + " --batch-size " + config.batchSize()
                 + " --lr " + config.lr() + " --weight-decay " + config.weightDecay() + " --seed " + config.seed()
                 + " --threads " + TorchRuntime.threads() + (trainLimit == null ? "" : " --train-limit " + trainLimit)
-                + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch));
+                + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch)
+                + (config.testEvery() == 1 ? "" : " --test-every " + config.testEvery()));
         if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
             root.set("init", json.readTree(init.resolve("training.json").toFile()));
         }
@@ -171,7 +176,9 @@ final class TrainCommand implements Callable<Integer> {
             o.put("epoch", e.epoch());
             o.put("loss", e.loss());
             o.put("train_accuracy", e.trainAccuracy());
-            o.put("test_accuracy", e.testAccuracy());
+            if (!Double.isNaN(e.testAccuracy())) {
+                o.put("test_accuracy", e.testAccuracy());
+            }
             o.put("seconds", e.seconds());
             o.put("images_per_second", e.imagesPerSecond());
         }
@@ -226,8 +233,9 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void epochDone(EpochStats s) {
             bar.close();
-            err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f, train accuracy %.4f, test accuracy %.4f, %.0f s, %.0f images/s%n",
-                    s.epoch(), epochs, s.loss(), s.trainAccuracy(), s.testAccuracy(), s.seconds(), s.imagesPerSecond());
+            String test = Double.isNaN(s.testAccuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", s.testAccuracy());
+            err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f, train accuracy %.4f%s, %.0f s, %.0f images/s%n",
+                    s.epoch(), epochs, s.loss(), s.trainAccuracy(), test, s.seconds(), s.imagesPerSecond());
             err.flush();
         }
 

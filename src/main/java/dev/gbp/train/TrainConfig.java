@@ -1,8 +1,17 @@
 package dev.gbp.train;
 
-/** Hyper-parameters of a training run. */
+/**
+ * Hyper-parameters of a training run; {@code testEvery}: test accuracy after every n-th epoch and after
+ * the last (1: after each).
+ */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
-        double labelSmoothing, double warmupFraction, long seed) {
+        double labelSmoothing, double warmupFraction, long seed, int testEvery) {
+
+    /** A run that measures test accuracy after every epoch. */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
+            double labelSmoothing, double warmupFraction, long seed) {
+        this(epochs, batchSize, lr, weightDecay, momentum, labelSmoothing, warmupFraction, seed, 1);
+    }
 
     public TrainConfig {
         if (epochs < 1) {
@@ -16,6 +25,9 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
         }
         if (weightDecay < 0) {
             throw new IllegalArgumentException("--weight-decay must not be negative, got " + weightDecay);
+        }
+        if (testEvery < 1) {
+            throw new IllegalArgumentException("--test-every must be at least 1, got " + testEvery);
         }
         if (labelSmoothing < 0 || labelSmoothing >= 1) {
             throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);

@@ -102,7 +102,8 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double testAcc = Double.NaN;
-            if (test != null && test.size() > 0) {
+            boolean testNow = epoch % config.testEvery() == 0 || epoch == config.epochs();
+            if (test != null && test.size() > 0 && testNow) {
                 testAcc = accuracy(net, test);
             }
             EpochStats stats = new EpochStats(epoch, lossSum / seen, (double) correct / seen, testAcc, seconds,
