@@ -2,12 +2,17 @@ package dev.gbp;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gbp.cli.Main;
 import dev.gbp.data.CifarImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
 import java.util.Random;
 
 /** Shared helpers for tests: hand-made CIFAR records and the real-data switch. */
@@ -72,5 +77,33 @@ public final class TestFiles {
     /** The project's root (tests run there under Maven). */
     public static Path projectRoot() {
         return Paths.get("").toAbsolutePath();
+    }
+
+    /** The ONNX fixtures and their index.json (made by make_fixtures.py). */
+    public static final Path ONNX_FIXTURES = Paths.get("src/test/resources/onnx");
+
+    /** Runs gbp's command line with stdout and stderr discarded; returns its exit code. */
+    public static int runQuietly(String... args) {
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        try {
+            System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            return Main.run(args);
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+        }
+    }
+
+    /**
+     * Imports the ONNX fixture described by {@code model} (an entry of index.json's "models") into
+     * {@code out} with mean 0 and std 1, since its inputs.npy is already normalised; returns gbp import's exit code.
+     */
+    public static int importFixture(JsonNode model, Path out) {
+        int channels = model.get("input").get(0).asInt();
+        return runQuietly("import", ONNX_FIXTURES.resolve(model.get("onnx").asText()).toString(), "--out", out.toString(),
+                "--mean", String.join(",", Collections.nCopies(channels, "0")),
+                "--std", String.join(",", Collections.nCopies(channels, "1")));
     }
 }

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gbp.TestFiles;
-import dev.gbp.cli.Main;
 import dev.gbp.engine.TorchRuntime;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.LayerType;
@@ -17,12 +16,8 @@ import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import dev.gbp.model.Npy;
 import dev.gbp.model.NpyArray;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -177,18 +172,15 @@ class GraphBackpropTest {
 
     @Test
     void guidedAndGradientEqualPyTorchOnTheOnnxFixtures() throws Exception {
-        Path fixtures = Paths.get("src/test/resources/onnx");
+        Path fixtures = TestFiles.ONNX_FIXTURES;
         JsonNode index = new ObjectMapper().readTree(fixtures.resolve("index.json").toFile());
         List<String> failures = new ArrayList<>();
         int compared = 0;
         for (var it = index.get("models").fields(); it.hasNext(); ) {
             var e = it.next();
             JsonNode m = e.getValue();
-            int channels = m.get("input").get(0).asInt();
             Path out = tmp.resolve(e.getKey());
-            assertEquals(0, quietly("import", fixtures.resolve(m.get("onnx").asText()).toString(), "--out", out.toString(),
-                    "--mean", String.join(",", Collections.nCopies(channels, "0")),
-                    "--std", String.join(",", Collections.nCopies(channels, "1"))), "gbp import " + e.getKey());
+            assertEquals(0, TestFiles.importFixture(m, out), "gbp import " + e.getKey());
             NpyArray inputs = Npy.read(fixtures.resolve(m.get("files").get("inputs").asText()));
             try (NDManager manager = NDManager.newBaseManager(); Network net = Network.load(out, manager)) {
                 NDArray x = manager.create(inputs.data(), new Shape(inputs.shape()));
@@ -224,18 +216,5 @@ class GraphBackpropTest {
         }
         assertTrue(compared >= 16, "compared " + compared);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
-    }
-
-    private static int quietly(String... args) {
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        try {
-            System.setErr(new PrintStream(OutputStream.nullOutputStream()));
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            return Main.run(args);
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
     }
 }

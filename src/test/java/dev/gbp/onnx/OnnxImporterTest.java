@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gbp.cli.Main;
+import dev.gbp.TestFiles;
 import dev.gbp.model.NpyArray;
 import dev.gbp.model.Npz;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** gbp import on the fixtures made by src/test/resources/onnx/make_fixtures.py and on the shared real models. */
 class OnnxImporterTest {
-    static final Path FIXTURES = Paths.get("src/test/resources/onnx");
+    static final Path FIXTURES = TestFiles.ONNX_FIXTURES;
     static final Path SHARED = Paths.get("../shared/models/onnx");
 
     @TempDir
@@ -266,7 +265,7 @@ class OnnxImporterTest {
         Path out = tmp.resolve("bundle");
         Path classes = tmp.resolve("classes.txt");
         Files.writeString(classes, "a\nb\n\nc\nd\ne\nf\ng\nh\ni\nj\n");
-        assertEquals(0, quiet("import", FIXTURES.resolve("mobile.onnx").toString(), "--out", out.toString(),
+        assertEquals(0, TestFiles.runQuietly("import", FIXTURES.resolve("mobile.onnx").toString(), "--out", out.toString(),
                 "--mean", "0.5,0.5,0.5", "--std", "0.25,0.25,0.25", "--classes", classes.toString()));
         JsonNode j = new ObjectMapper().readTree(out.resolve("model.json").toFile());
         assertEquals("gbp-model/2", j.get("format").asText());
@@ -280,31 +279,18 @@ class OnnxImporterTest {
         assertEquals(10, w.size());
         // Existing output without --force, wrong channel count, wrong class count, bad std, unsupported op.
         String f = FIXTURES.resolve("mobile.onnx").toString();
-        assertEquals(2, quiet("import", f, "--out", out.toString(), "--mean", "0,0,0", "--std", "1,1,1"));
-        assertEquals(0, quiet("import", f, "--out", out.toString(), "--mean", "0,0,0", "--std", "1,1,1", "--force"));
-        assertEquals(2, quiet("import", f, "--out", tmp.resolve("x").toString(), "--mean", "0,0", "--std", "1,1"));
+        assertEquals(2, TestFiles.runQuietly("import", f, "--out", out.toString(), "--mean", "0,0,0", "--std", "1,1,1"));
+        assertEquals(0, TestFiles.runQuietly("import", f, "--out", out.toString(), "--mean", "0,0,0", "--std", "1,1,1", "--force"));
+        assertEquals(2, TestFiles.runQuietly("import", f, "--out", tmp.resolve("x").toString(), "--mean", "0,0", "--std", "1,1"));
         Files.writeString(classes, "a\nb\n");
-        assertEquals(2, quiet("import", f, "--out", tmp.resolve("x").toString(), "--mean", "0,0,0", "--std", "1,1,1",
+        assertEquals(2, TestFiles.runQuietly("import", f, "--out", tmp.resolve("x").toString(), "--mean", "0,0,0", "--std", "1,1,1",
                 "--classes", classes.toString()));
-        assertEquals(2, quiet("import", f, "--out", tmp.resolve("x").toString(), "--mean", "0,0,0", "--std", "1,0,1"));
-        assertEquals(2, quiet("import", FIXTURES.resolve("unsupported_sigmoid.onnx").toString(), "--out",
+        assertEquals(2, TestFiles.runQuietly("import", f, "--out", tmp.resolve("x").toString(), "--mean", "0,0,0", "--std", "1,0,1"));
+        assertEquals(2, TestFiles.runQuietly("import", FIXTURES.resolve("unsupported_sigmoid.onnx").toString(), "--out",
                 tmp.resolve("x").toString(), "--mean", "0,0,0", "--std", "1,1,1"));
-        assertEquals(2, quiet("import", tmp.resolve("missing.onnx").toString(), "--out", tmp.resolve("x").toString(),
+        assertEquals(2, TestFiles.runQuietly("import", tmp.resolve("missing.onnx").toString(), "--out", tmp.resolve("x").toString(),
                 "--mean", "0,0,0", "--std", "1,1,1"));
         assertFalse(Files.exists(tmp.resolve("x")));
-    }
-
-    private static int quiet(String... args) {
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        try {
-            System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
-            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-            return Main.run(args);
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
     }
 
     private static Path sharedOrSkip(String name) {

@@ -8,16 +8,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gbp.cli.Main;
+import dev.gbp.TestFiles;
 import dev.gbp.engine.TorchRuntime;
 import dev.gbp.model.Network;
 import dev.gbp.model.Npy;
 import dev.gbp.model.NpyArray;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link Network#forward}.
  */
 class OnnxLogitsTest {
-    static final Path FIXTURES = Paths.get("src/test/resources/onnx");
+    static final Path FIXTURES = TestFiles.ONNX_FIXTURES;
 
     @TempDir
     Path tmp;
@@ -43,13 +40,8 @@ class OnnxLogitsTest {
         List<String> wrong = new ArrayList<>();
         for (String name : names) {
             JsonNode m = index.get("models").get(name);
-            int channels = m.get("input").get(0).asInt();
-            String zeros = String.join(",", Collections.nCopies(channels, "0"));
-            String ones = String.join(",", Collections.nCopies(channels, "1"));
             Path out = tmp.resolve(name);
-            int code = quietly("import", FIXTURES.resolve(m.get("onnx").asText()).toString(), "--out", out.toString(),
-                    "--mean", zeros, "--std", ones);
-            assertEquals(0, code, "gbp import " + name);
+            assertEquals(0, TestFiles.importFixture(m, out), "gbp import " + name);
             NpyArray inputs = Npy.read(FIXTURES.resolve(m.get("files").get("inputs").asText()));
             NpyArray logits = Npy.read(FIXTURES.resolve(m.get("files").get("logits").asText()));
             try (NDManager manager = NDManager.newBaseManager(); Network net = Network.load(out, manager)) {
@@ -74,18 +66,5 @@ class OnnxLogitsTest {
             }
         }
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
-    }
-
-    private static int quietly(String... args) {
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        try {
-            System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
-            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-            return Main.run(args);
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
     }
 }
