@@ -425,9 +425,17 @@ public final class ModelSpec {
         return new ModelSpec(input, classes, mean, std, layers);
     }
 
+    /** model.json's content, in format 1 when that can say the network, else in format 2. */
     public ObjectNode toJson() {
+        return toJson(isGraph());
+    }
+
+    /** model.json's content; {@code graph} writes format 2 (nodes with inputs) even for a chain. */
+    public ObjectNode toJson(boolean graph) {
+        if (!graph && isGraph()) {
+            throw new IllegalArgumentException("this network needs " + GRAPH_FORMAT);
+        }
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        boolean graph = isGraph();
         o.put("format", graph ? GRAPH_FORMAT : FORMAT);
         ArrayNode in = o.putArray("input");
         for (int v : input) {
@@ -463,7 +471,12 @@ public final class ModelSpec {
     }
 
     public void write(Path file) throws IOException {
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson());
+        write(file, isGraph());
+    }
+
+    /** Writes model.json; {@code graph} writes format 2 even for a chain. */
+    public void write(Path file, boolean graph) throws IOException {
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson(graph));
     }
 
     private static int[] intArray(JsonNode node, String field, int length) {

@@ -1,14 +1,12 @@
 package dev.gbp.onnx;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.model.LayerSpec;
+import dev.gbp.model.ModelSpec;
+import dev.gbp.model.Network;
 import dev.gbp.model.NpyArray;
 import dev.gbp.model.Npz;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +18,6 @@ import java.util.Map;
  * topological order (the last is the output) and their arrays by name.
  */
 public record ImportedModel(int[] input, int outputs, List<ObjectNode> nodes, Map<String, NpyArray> arrays) {
-    public static final String FORMAT = "gbp-model/2";
 
     public ImportedModel {
         nodes = Collections.unmodifiableList(new ArrayList<>(nodes));
@@ -35,39 +32,36 @@ public record ImportedModel(int[] input, int outputs, List<ObjectNode> nodes, Ma
         return c;
     }
 
-    /** model.json's content. */
-    public ObjectNode json(double[] mean, double[] std, List<String> classes) {
+    /**
+     * The network as a spec, checked as every bundle is when it loads (names, inputs, shapes).
+     *
+     * @throws IllegalArgumentException when mean, std or class names do not fit the network
+     */
+    public ModelSpec spec(double[] mean, double[] std, List<String> classes) {
         if (mean.length != input[0] || std.length != input[0]) {
             throw new IllegalArgumentException("mean and std need " + input[0] + " values each (one per input channel)");
         }
         if (classes.size() != outputs) {
             throw new IllegalArgumentException(classes.size() + " class names for " + outputs + " outputs");
         }
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode o = m.createObjectNode();
-        o.put("format", FORMAT);
-        ArrayNode in = o.putArray("input");
-        for (int d : input) {
-            in.add(d);
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            layers.add(LayerSpec.fromJson(nodes.get(i), i));
         }
-        ArrayNode c = o.putArray("classes");
-        classes.forEach(c::add);
-        ObjectNode norm = o.putObject("normalize");
-        ArrayNode mn = norm.putArray("mean");
-        ArrayNode sd = norm.putArray("std");
-        for (int i = 0; i < mean.length; i++) {
-            mn.add(mean[i]);
-            sd.add(std[i]);
-        }
-        ArrayNode ns = o.putArray("nodes");
-        nodes.forEach(ns::add);
-        return o;
+        return new ModelSpec(input, classes, floats(mean), floats(std), layers);
     }
 
-    /** Writes model.json and weights.npz into {@code dir} (an existing, empty folder). */
+    /** Writes model.json (format 2) and weights.npz into {@code dir} (an existing, empty folder). */
     public void write(Path dir, double[] mean, double[] std, List<String> classes) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Files.writeString(dir.resolve("model.json"), m.writeValueAsString(json(mean, std, classes)) + "\n", StandardCharsets.UTF_8);
-        Npz.write(dir.resolve("weights.npz"), arrays);
+        spec(mean, std, classes).write(dir.resolve(Network.MODEL_FILE), true);
+        Npz.write(dir.resolve(Network.WEIGHTS_FILE), arrays);
+    }
+
+    private static float[] floats(double[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
     }
 }
