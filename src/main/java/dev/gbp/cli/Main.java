@@ -1,12 +1,11 @@
 package dev.gbp.cli;
 
-import dev.gbp.data.DataException;
+import dev.gbp.GbpInputException;
+import dev.gbp.data.FetchException;
 import dev.gbp.io.FileErrors;
-import dev.gbp.model.ModelException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,15 +128,30 @@ public final class Main implements Runnable {
         return new PrintWriter(new LinePrefixer(command.commandLine().getErr(), prefix(command)), true);
     }
 
+    /**
+     * Exit codes by exception type: {@link GbpInputException} (bad input, whatever reads it) and file-system errors on
+     * the user's paths exit 2 with their message; other I/O errors exit 1 with theirs; anything else is a bug in gbp
+     * and exits 1 asking for a report, with the stack trace under {@code GBP_DEBUG}.
+     */
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (ex instanceof UsageException || ex instanceof DataException || ex instanceof ModelException
-                || ex instanceof IllegalArgumentException || ex instanceof FileAlreadyExistsException) {
-            err.println(prefix(cmd.getCommandSpec()) + message(ex));
+        boolean debug = System.getenv("GBP_DEBUG") != null;
+        // TRANSITIONAL: IllegalArgumentException still exits 2 until every user-input check throws GbpInputException.
+        if (ex instanceof GbpInputException || ex instanceof FileSystemException || ex instanceof IllegalArgumentException
+                || ex instanceof java.io.UncheckedIOException u && u.getCause() instanceof FileSystemException) {
+            err.println(prefix(cmd.getCommandSpec()) + clip(message(ex, cmd.getCommandSpec())));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
             return EXIT_USAGE;
         }
-        err.println(prefix(cmd.getCommandSpec()) + "failed: " + message(ex));
-        if (System.getenv("GBP_DEBUG") != null) {
+        if (ex instanceof IOException || ex instanceof java.io.UncheckedIOException || ex instanceof FetchException) {
+            err.println(prefix(cmd.getCommandSpec()) + "failed: " + clip(message(ex, cmd.getCommandSpec())));
+        } else {
+            err.println(prefix(cmd.getCommandSpec()) + "internal error (a bug in gbp; please report it with the command"
+                    + " that caused it): " + clip(ex.getClass().getName() + ": " + message(ex, cmd.getCommandSpec())));
+        }
+        if (debug) {
             ex.printStackTrace(err);
         } else {
             err.println("(set GBP_DEBUG=1 for the stack trace)");
@@ -145,12 +159,46 @@ public final class Main implements Runnable {
         return EXIT_FAILURE;
     }
 
-    private static String message(Throwable ex) {
-        if (ex instanceof FileSystemException) {
-            return FileErrors.message((FileSystemException) ex);
+    /** Longest message printed; longer ones are cut (their own quotes of user input are cut already). */
+    static final int MAX_MESSAGE = 2000;
+
+    private static String clip(String m) {
+        return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE) + " ... (" + (m.length() - MAX_MESSAGE)
+                + " more characters)";
+    }
+
+    /**
+     * The message to print. A {@link GbpInputException} about one library parameter names the command's option for
+     * it, found by the name of the annotated field or method that holds it ({@code batchSize} is {@code --batch-size}).
+     */
+    static String message(Throwable ex, CommandLine.Model.CommandSpec command) {
+        if (ex instanceof FileSystemException fs) {
+            return FileErrors.message(fs);
+        }
+        if (ex instanceof GbpInputException in && in.parameter() != null) {
+            String flag = optionFor(command, in.parameter());
+            if (flag != null) {
+                return flag + " " + in.problem();
+            }
+        }
+        if (ex instanceof java.io.UncheckedIOException u && u.getCause() instanceof FileSystemException fs) {
+            return FileErrors.message(fs);
         }
         String m = ex.getMessage();
         return m == null ? ex.getClass().getSimpleName() : m;
+    }
+
+    /** The longest name of the option whose field or method is called {@code parameter}, or null. */
+    static String optionFor(CommandLine.Model.CommandSpec command, String parameter) {
+        for (CommandLine.Model.OptionSpec o : command.options()) {
+            Object holder = o.userObject();
+            String name = holder instanceof java.lang.reflect.Field f ? f.getName()
+                    : holder instanceof java.lang.reflect.Method m ? m.getName() : null;
+            if (parameter.equals(name)) {
+                return o.longestName();
+            }
+        }
+        return null;
     }
 
     /** Writes a prefix at the start of every line; flushing flushes the target, closing leaves it open. */

@@ -235,7 +235,7 @@ public final class ExplorerServer implements AutoCloseable {
         oneAtATime.lock();
         try {
             return routes.answer(Request.getPathInContext(request), query);
-        } catch (IllegalArgumentException | ModelException e) {
+        } catch (IllegalArgumentException | dev.gbp.GbpInputException e) {
             return Answer.error(400, e.getMessage());
         } finally {
             oneAtATime.unlock();

@@ -1,7 +1,7 @@
 package dev.gbp.model;
 
 /** A model bundle that cannot be read or does not hang together; the message names the layer or array. */
-public class ModelException extends RuntimeException {
+public class ModelException extends dev.gbp.GbpInputException {
     private static final long serialVersionUID = 1L;
 
     public ModelException(String message) {
