@@ -53,6 +53,28 @@ public final class TestFiles {
         return dir;
     }
 
+    /** The id of a process that has ended (and been reaped); skips the test in the unlikely case it is reused at once. */
+    public static long deadPid() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("true").start();
+        if (p.waitFor() != 0) {
+            throw new IOException("'true' failed");
+        }
+        long pid = p.pid();
+        assumeTrue(ProcessHandle.of(pid).isEmpty(), "pid " + pid + " was reused at once");
+        return pid;
+    }
+
+    /**
+     * A hidden folder beside output {@code name} as a writer {@code pid} that started at {@code start} would name it
+     * ({@code kind} "tmp" or "old"; see {@code io.TempSiblings}), with a file in a subfolder.
+     */
+    public static Path leftover(Path parent, String name, String kind, long pid, long start) throws IOException {
+        Path dir = parent.resolve("." + name + "." + kind + "-" + pid + "-" + start + "-0123abcd");
+        Files.createDirectories(dir.resolve("sub"));
+        Files.write(dir.resolve("sub/weights.npz"), new byte[1000]);
+        return dir;
+    }
+
     /** Random float array of the given length. */
     public static float[] randomFloats(int n, long seed) {
         Random r = new Random(seed);

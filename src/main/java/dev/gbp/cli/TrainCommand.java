@@ -121,9 +121,11 @@ final class TrainCommand implements Callable<Integer> {
                 stats[0][0], stats[0][1], stats[0][2], stats[1][0], stats[1][1], stats[1][2]);
         messages.flush();
 
+        // Fail now, not after hours of training, when the output folder cannot be made; the bundle's hidden temporary
+        // folder itself is only made when the bundle is written, so a run killed while training leaves none.
+        AtomicDirectory.create(out, force).close();
         long started = System.nanoTime();
-        try (AtomicDirectory dir = AtomicDirectory.create(out, force);
-                NDManager root = NDManager.newBaseManager();
+        try (NDManager root = NDManager.newBaseManager();
                 Network net = Network.create(specWithStats, root, seed)) {
             if (init != null) {
                 try (Network start = Network.load(init, root)) {
@@ -133,9 +135,11 @@ final class TrainCommand implements Callable<Integer> {
             ProgressListener listener = new ProgressListener(config.epochs(), err);
             List<EpochStats> history = new Trainer(config, listener).train(net, train, test);
             double seconds = (System.nanoTime() - started) / 1e9;
-            net.save(dir.path());
-            writeTrainingJson(dir.path().resolve("training.json"), config, history, dataPath, train.size(), seconds);
-            dir.commit();
+            try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
+                net.save(dir.path());
+                writeTrainingJson(dir.path().resolve("training.json"), config, history, dataPath, train.size(), seconds);
+                dir.commit();
+            }
             EpochStats last = history.get(history.size() - 1);
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "trained %s in %.1f min: test accuracy %.4f; bundle written to %s%n",

@@ -2,6 +2,7 @@ package dev.gbp.data;
 
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.io.Hashing;
+import dev.gbp.io.TempSiblings;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +77,10 @@ public final class Downloader {
         boolean installed = false;
         try {
             Files.createDirectories(parent);
-            work = Files.createTempDirectory(parent, ".download-");
+            // A download killed outright leaves its hidden folder (the archive, 170 MB): the next one removes it.
+            String name = cacheDir.getFileName().toString();
+            TempSiblings.removeStale(parent, name);
+            work = TempSiblings.create(parent, name, TempSiblings.Kind.TMP);
             Path archive = work.resolve("cifar-10-binary.tar.gz");
             download(archive, err);
             String got = Hashing.md5(archive);
@@ -93,6 +97,8 @@ public final class Downloader {
             }
             install(folder);
             installed = true;
+            // An old cache that a killed run moved aside goes only now that the new one is in place.
+            TempSiblings.removeStale(parent, name);
             err.println("CIFAR-10 installed in " + cacheDir);
             return cacheDir;
         } catch (IOException e) {
@@ -223,9 +229,8 @@ public final class Downloader {
         Path target = cacheDir.toAbsolutePath();
         Path old = null;
         if (Files.exists(target)) {
-            old = Files.createTempDirectory(target.getParent(), ".old-");
-            Files.delete(old);
-            Files.move(target, old);
+            old = TempSiblings.create(target.getParent(), target.getFileName().toString(), TempSiblings.Kind.OLD);
+            Files.move(target, old.resolve(target.getFileName()));
         }
         try {
             Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);

@@ -2,6 +2,7 @@ package dev.gbp.explore;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import dev.gbp.GbpInputException;
 import dev.gbp.attr.Attribution;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.Methods;
@@ -55,7 +56,7 @@ public final class Explorer {
      */
     public Explorer(Network net, CifarImages images, List<String> sources, Methods.Options options) {
         if (images.size() == 0) {
-            throw new IllegalArgumentException("no images to explore");
+            throw GbpInputException.parameter("images", "holds no images; the explorer needs at least one");
         }
         this.net = net;
         this.images = images;
@@ -83,11 +84,11 @@ public final class Explorer {
     /**
      * The target of a request that names none: the most active neuron of the {@linkplain #defaultLayer() seed layer}.
      *
-     * @throws IllegalArgumentException when the model has no seed layer
+     * @throws GbpInputException when the model has no seed layer
      */
     public String defaultTarget() {
         if (defaultLayer == null) {
-            throw new IllegalArgumentException("parameter 'target' is missing, and the model has no ReLU after a convolution"
+            throw new GbpInputException("parameter 'target' is missing, and the model has no ReLU after a convolution"
                     + " to default to: give a target (e.g. target=predicted)");
         }
         return "max-neuron:" + defaultLayer;
@@ -125,7 +126,7 @@ public final class Explorer {
     public synchronized byte[] imagePng(int i, int scale) {
         checkImage(i);
         if (scale < 1 || scale > 8) {
-            throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+            throw new GbpInputException("scale must be 1..8, got " + scale);
         }
         return Pictures.pngBytes(Pictures.image(images, i, scale));
     }
@@ -196,10 +197,10 @@ public final class Explorer {
         int layer = net.spec().resolveLayer(layerRef);
         long[] shape = net.spec().outputShape(layer);
         if (shape.length != 3) {
-            throw new IllegalArgumentException("layer '" + net.spec().layer(layer).name() + "' has no feature maps (its output is flat)");
+            throw new GbpInputException("layer '" + net.spec().layer(layer).name() + "' has no feature maps (its output is flat)");
         }
         if (c < 0 || c >= shape[0]) {
-            throw new IllegalArgumentException("channel " + c + " is outside 0.." + (shape[0] - 1) + " of layer '"
+            throw new GbpInputException("channel " + c + " is outside 0.." + (shape[0] - 1) + " of layer '"
                     + net.spec().layer(layer).name() + "'");
         }
         int h = (int) shape[1];
@@ -215,7 +216,7 @@ public final class Explorer {
 
     private void checkImage(int i) {
         if (i < 0 || i >= images.size()) {
-            throw new IllegalArgumentException("image " + i + " is outside 0.." + (images.size() - 1));
+            throw new GbpInputException("image " + i + " is outside 0.." + (images.size() - 1));
         }
     }
 }

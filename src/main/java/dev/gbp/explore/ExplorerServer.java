@@ -1,6 +1,7 @@
 package dev.gbp.explore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,16 +51,28 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * </pre>
  *
  * Every answer, refusals included, has a JSON body {@code {"error": "..."}} naming what is wrong: 400 for bad
- * parameters and malformed requests (a bad percent-escape such as {@code %zz} included), 404 for unknown paths,
- * 405 for methods other than GET and HEAD, 414 for request targets over {@link #MAX_TARGET} bytes, 421 for a
- * {@code Host} other than this machine (a guard against DNS rebinding), 431 for a request head over
- * {@link #MAX_HEAD} bytes, and 500 "please report it" for anything the explorer did not expect. Parameter errors
- * are the library's {@link IllegalArgumentException}s and {@link ModelException}s.
+ * parameters and malformed requests (a bad percent-escape such as {@code %zz} included, and HTTP/1.1 without a
+ * {@code Host}), 404 for unknown paths, 405 for methods other than GET and HEAD, 414 for request targets over
+ * {@link #MAX_TARGET} bytes, 421 for a {@code Host} other than this machine, 426 and 505 for other HTTP versions,
+ * 431 for a request head over {@link #MAX_HEAD} bytes, and 500 "please report it" for anything the explorer did not
+ * expect (the exception's class and message, never a stack trace; {@code GBP_DEBUG} prints that on stderr). Bad
+ * parameters are {@link GbpInputException}s (a {@link ModelException} is one).
  *
- * <p>The transport is Eclipse Jetty (core handlers, no servlets): a few threads, connections that send nothing for
- * {@link #IDLE_TIMEOUT} are closed, and the refusals Jetty makes itself while reading a request (a malformed
- * request line or URI, a request head over {@link #MAX_HEAD} bytes) go through a JSON error handler. Requests are
- * answered one at a time: the engine allows one gradient collector per process.
+ * <p>The {@code Host} check closes DNS rebinding: a web page from a name that its owner later points at 127.0.0.1
+ * would otherwise read the explorer's answers as its own. Accepted are {@code localhost}, loopback addresses, the
+ * host the server was started on and the address the connection came in on, with any port or none (a tunnel such as
+ * {@code ssh -L 9000:localhost:8765} changes the port, never the name). Anything else is 421 Misdirected Request,
+ * which says what is wrong (this server does not answer for that name), where 403 would say that the page exists
+ * but is forbidden.
+ *
+ * <p>The transport is Eclipse Jetty (core handlers, no servlets). It reads and writes without blocking a thread, so a
+ * client that sends half a request, sends a body slowly, or does not read its answer holds no thread and no lock;
+ * a connection on which nothing moves for the idle timeout ({@link #IDLE_TIMEOUT} by default: in Jetty 12 the
+ * connector's idle timeout is the one timeout for reading request heads and bodies and for writing answers) is
+ * closed. The refusals Jetty makes itself while reading a request (a malformed request line, URI or header, a request
+ * head over {@link #MAX_HEAD} bytes, another HTTP version) go through a JSON error handler. The answers themselves
+ * are computed one at a time, under a lock held for the computation only (the engine allows one gradient collector
+ * per process): bodies are never read, and answers are written after the lock is released.
  */
 public final class ExplorerServer implements AutoCloseable {
     /**
@@ -72,9 +85,17 @@ public final class ExplorerServer implements AutoCloseable {
      * 414 and headers 431, before the explorer sees the request.
      */
     static final int MAX_HEAD = 64 * 1024;
-    /** Jetty's threads: one accepts, one selects, the rest answer requests (one at a time in the explorer). */
+    /**
+     * Jetty's threads, at most: one accepts connections, one selects those ready to read or write, and the other six
+     * parse requests and compute answers. Answers are computed one at a time, so more threads would only wait for
+     * the lock; six let the page's few parallel requests (a picture, a map, the activations) wait there while a fresh
+     * request is still parsed at once. Waiting on I/O never takes one (see the class comment).
+     */
     static final int MAX_THREADS = 8;
-    /** A connection that sends nothing for this long, in the middle of a request or between two, is closed. */
+    /**
+     * A connection on which nothing moves for this long (in the middle of a request head or body, between two
+     * requests, or while its answer is not read) is closed.
+     */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -101,8 +122,7 @@ public final class ExplorerServer implements AutoCloseable {
 
     /**
      * What is served at a path, given the decoded query (the last value of a repeated parameter). Called one request
-     * at a time. {@link IllegalArgumentException} and {@link ModelException} are answered 400 with their message,
-     * anything else thrown 500.
+     * at a time. A {@link GbpInputException} is answered 400 with its message, anything else thrown 500.
      */
     interface Routes {
         Answer answer(String path, Map<String, String> query);
@@ -207,12 +227,13 @@ public final class ExplorerServer implements AutoCloseable {
         if (stranger != null) {
             String names = List.of("localhost", "127.0.0.1", "::1", "[::1]").contains(host) ? "" : ", " + host;
             return Answer.error(HttpStatus.MISDIRECTED_REQUEST_421, "this server answers requests for localhost, 127.0.0.1,"
-                    + " [::1]" + names + " and this machine's address only, not for '" + stranger + "' (a guard against"
-                    + " DNS rebinding); open " + url());
+                    + " [::1]" + names + " and this machine's address only, not for " + GbpInputException.quote(stranger)
+                    + " (a guard against DNS rebinding); open " + url());
         }
         String method = request.getMethod();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            return Answer.error(405, method + " is not supported; the explorer only answers GET", Map.of("Allow", "GET, HEAD"));
+            return Answer.error(405, GbpInputException.quote(method) + " is not supported; the explorer only answers GET",
+                    Map.of("Allow", "GET, HEAD"));
         }
         String target = request.getHttpURI().getPathQuery();
         if (target.length() > MAX_TARGET) {
@@ -235,7 +256,11 @@ public final class ExplorerServer implements AutoCloseable {
         oneAtATime.lock();
         try {
             return routes.answer(Request.getPathInContext(request), query);
-        } catch (IllegalArgumentException | dev.gbp.GbpInputException e) {
+        } catch (GbpInputException e) {
+            return Answer.error(400, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // TRANSITIONAL, as in cli.Main: the library's target, method and normalisation parsers still throw
+            // IllegalArgumentException for bad input. Remove once they throw GbpInputException (then it is a bug: 500).
             return Answer.error(400, e.getMessage());
         } finally {
             oneAtATime.unlock();
@@ -309,7 +334,8 @@ public final class ExplorerServer implements AutoCloseable {
             message = h.getReason() != null ? h.getReason() : message;
         }
         String generic = HttpStatus.getMessage(status);
-        String reason = message == null || message.equals(generic) ? "" : " (" + message + ")";
+        // Jetty's reason may quote the request: cut short like any quoted input.
+        String reason = message == null || message.equals(generic) ? "" : " (" + GbpInputException.quote(message) + ")";
         String text;
         switch (status) {
             case 400:
@@ -330,6 +356,9 @@ public final class ExplorerServer implements AutoCloseable {
                 break;
             case 500:
                 text = "internal error, please report it: " + (cause != null ? cause : generic + reason);
+                if (cause != null && System.getenv("GBP_DEBUG") != null) {
+                    cause.printStackTrace();
+                }
                 break;
             default:
                 text = generic + reason;
@@ -360,7 +389,7 @@ public final class ExplorerServer implements AutoCloseable {
                 return new Answer(200, "image/png", explorer.featureMapPng(integer(q, "i"), text(q, "layer", null),
                         integer(q, "c")));
             default:
-                return Answer.error(404, "no such page: " + path);
+                return Answer.error(404, "no such page: " + GbpInputException.quote(path));
         }
     }
 
@@ -368,7 +397,7 @@ public final class ExplorerServer implements AutoCloseable {
         String v = q.get(name);
         if (v == null || v.isBlank()) {
             if (fallback == null) {
-                throw new IllegalArgumentException("parameter '" + name + "' is missing");
+                throw new GbpInputException("parameter '" + name + "' is missing");
             }
             return fallback;
         }
@@ -380,7 +409,8 @@ public final class ExplorerServer implements AutoCloseable {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("parameter '" + name + "' must be a whole number, got '" + v + "'");
+            throw new GbpInputException("parameter '" + name + "' must be a whole number, got "
+                    + GbpInputException.quote(v));
         }
     }
 

@@ -1,20 +1,21 @@
 package dev.gbp.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * An output folder that appears whole or not at all: everything is written into a hidden temporary
  * sibling, which {@link #commit()} renames to the target. Closing without committing (an error, or
  * Ctrl-C through the shutdown hook) deletes the temporary folder, so no half-written output is left.
+ *
+ * <p>The hidden folders are named for the writing process ({@link TempSiblings}). A process killed outright
+ * ({@code kill -9}, a power cut) cannot delete its own; the next {@code AtomicDirectory} for the same target removes
+ * those whose process is gone, before it writes and again once it has committed.
  */
 public final class AtomicDirectory implements AutoCloseable {
     private final Path target;
@@ -38,17 +39,12 @@ public final class AtomicDirectory implements AutoCloseable {
         }
         try {
             Files.createDirectories(parent);
-            this.temp = Files.createTempDirectory(parent, "." + this.target.getFileName() + ".tmp-");
+            TempSiblings.removeStale(parent, name());
+            this.temp = TempSiblings.create(parent, name(), TempSiblings.Kind.TMP);
         } catch (IOException e) {
             // Name the folder the user asked for, not the hidden temporary one.
             throw new FileSystemException(this.target.toString(), null,
                     "cannot create the output folder (" + FileErrors.reason(e) + ")");
-        }
-        try {
-            // createTempDirectory makes it private (rwx------); the output is an ordinary folder.
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: keep the default.
         }
         this.cleanup = new Thread(() -> deleteTree(temp));
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -87,9 +83,9 @@ public final class AtomicDirectory implements AutoCloseable {
             if (!replace) {
                 throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing");
             }
-            Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-            Files.delete(old);
-            move(target, old);
+            // Into a folder of this process's own, so that it is named for its writer like the new one.
+            Path old = TempSiblings.create(target.getParent(), name(), TempSiblings.Kind.OLD);
+            move(target, old.resolve(name()));
             move(temp, target);
             deleteTree(old);
         } else {
@@ -97,6 +93,12 @@ public final class AtomicDirectory implements AutoCloseable {
         }
         committed = true;
         Runtime.getRuntime().removeShutdownHook(cleanup);
+        // An old output that a killed run moved aside is removed only now that the target exists again.
+        TempSiblings.removeStale(target.getParent(), name());
+    }
+
+    private String name() {
+        return target.getFileName().toString();
     }
 
     @Override
@@ -119,21 +121,15 @@ public final class AtomicDirectory implements AutoCloseable {
         }
     }
 
-    /** Deletes a folder and everything in it; missing is fine. */
+    /**
+     * Deletes a folder and everything in it, without following symbolic links; missing is fine. Best effort: what
+     * cannot be deleted stays (a leftover hidden folder only costs space, and the next run removes it).
+     */
     public static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: a leftover hidden temp folder is harmless.
+        try {
+            TempSiblings.deleteTree(dir);
+        } catch (IOException e) {
+            // best effort, as documented
         }
     }
 }

@@ -142,6 +142,20 @@ class DownloaderTest {
         assertNoLeftovers();
     }
 
+    @Test
+    void foldersOfADownloadKilledOutrightAreRemovedByTheNextOne() throws Exception {
+        // A download killed while it wrote the archive, and one killed after moving the old cache aside.
+        long dead = TestFiles.deadPid();
+        Path parent = Files.createDirectories(cache.getParent());
+        Path archiveLeft = TestFiles.leftover(parent, cache.getFileName().toString(), "tmp", dead, 1);
+        Path oldLeft = TestFiles.leftover(parent, cache.getFileName().toString(), "old", dead, 1);
+        downloader("/ok.tar.gz", md5).fetchIntoCache(new PrintWriter(log));
+        assertTrue(CifarReader.isComplete(cache));
+        assertFalse(Files.exists(archiveLeft));
+        assertFalse(Files.exists(oldLeft), "removed once the new cache is in place");
+        assertNoLeftovers();
+    }
+
     private void assertNoLeftovers() {
         try (Stream<Path> s = Files.list(cache.getParent())) {
             List<String> names = s.map(p -> p.getFileName().toString()).toList();

@@ -54,6 +54,12 @@ class ExplorerServerTest {
         TorchRuntime.start(1);
         root = NDManager.newBaseManager();
         net = Network.create(DefaultArchitecture.cifar10(), root, 3);
+        images = madeImages();
+        server = ExplorerServer.start(new Explorer(net, images, sources(), Methods.Options.defaults()), "127.0.0.1", 0);
+    }
+
+    /** Six made-up CIFAR-style images. */
+    static CifarImages madeImages() {
         byte[] records = TestFiles.records(6, 7);
         byte[] pixels = new byte[6 * CifarImages.PIXELS];
         int[] labels = new int[6];
@@ -61,12 +67,16 @@ class ExplorerServerTest {
             labels[i] = records[i * CifarImages.RECORD_BYTES];
             System.arraycopy(records, i * CifarImages.RECORD_BYTES + 1, pixels, i * CifarImages.PIXELS, CifarImages.PIXELS);
         }
-        images = new CifarImages(pixels, labels, CifarImages.DEFAULT_CLASSES);
+        return new CifarImages(pixels, labels, CifarImages.DEFAULT_CLASSES);
+    }
+
+    /** A name per {@link #madeImages()} image. */
+    static List<String> sources() {
         List<String> sources = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             sources.add("made.bin#" + i);
         }
-        server = ExplorerServer.start(new Explorer(net, images, sources, Methods.Options.defaults()), "127.0.0.1", 0);
+        return sources;
     }
 
     @AfterAll
@@ -313,6 +323,11 @@ class ExplorerServerTest {
         assertTrue(json("/api/explain?i=6&target=predicted", 400).get("error").asText().contains("image 6 is outside 0..5"));
         assertTrue(json("/api/explain", 400).get("error").asText().contains("'i' is missing"));
         assertTrue(json("/api/explain?i=zero&target=predicted", 400).get("error").asText().contains("whole number"));
+        // A long bad value is quoted cut short, not echoed whole.
+        String error = json("/api/image?i=" + "9".repeat(5000), 400).get("error").asText();
+        assertTrue(error.startsWith("parameter 'i' must be a whole number, got '" + "9".repeat(120) + "' (4880 more"),
+                error);
+        assertTrue(error.length() < 300, error);
         assertTrue(json("/api/explain?i=0&target=predicted&method=lrp", 400).get("error").asText().contains("lrp"));
         assertTrue(json("/api/featuremap?i=0&layer=fc&c=0", 400).get("error").asText().contains("flat"));
         assertTrue(json("/api/featuremap?i=0&layer=conv1&c=99", 400).get("error").asText().contains("channel 99"));
