@@ -7,17 +7,24 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import org.junit.jupiter.api.Test;
 
 /** The bounded ranking against a brute-force sort, however the images are partitioned and merged. */
 class TopKTest {
-    @Property(tries = 200)
-    void anyPartitionMergedInAnyOrderEqualsTheFullSort(@ForAll @IntRange(min = 1, max = 60) int images,
-            @ForAll @IntRange(min = 1, max = 4) int channels, @ForAll @IntRange(min = 1, max = 12) int k,
-            @ForAll @IntRange(min = 1, max = 7) int parts, @ForAll long seed) {
+    @Test
+    void anyPartitionMergedInAnyOrderEqualsTheFullSort() {
+        qt().withExamples(200).forAll(integers().between(1, 60), integers().between(1, 4), integers().between(1, 12),
+                longs().all()).checkAssert(TopKTest::partitionedAndMerged);
+    }
+
+    /** Images in up to 7 partitions (from the seed), merged in a random order, against a brute-force sort. */
+    static void partitionedAndMerged(int images, int channels, int k, long seed) {
         Random rnd = new Random(seed);
+        int parts = 1 + rnd.nextInt(7);
         // Few distinct values, so ties (broken by the smaller image) are common.
         float[][] act = new float[images][channels];
         int[][] pos = new int[images][channels];
@@ -61,8 +68,12 @@ class TopKTest {
         }
     }
 
-    @Property(tries = 50)
-    void theFirstMaximumInRowMajorOrderIsTheCandidate(@ForAll long seed) {
+    @Test
+    void theFirstMaximumInRowMajorOrderIsTheCandidate() {
+        qt().withExamples(50).forAll(longs().all()).checkAssert(TopKTest::firstMaximum);
+    }
+
+    static void firstMaximum(long seed) {
         Random rnd = new Random(seed);
         int n = 3;
         int channels = 2;
