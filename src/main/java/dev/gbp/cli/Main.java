@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = {"Shows what a convolutional network responds to: guided backpropagation and the gradient "
             + "methods it is compared with, on CIFAR-10 and on your own CNNs (any ONNX export).", ""},
-        subcommands = {ExplainCommand.class, DemoCommand.class, ExploreCommand.class, ReportCommand.class, SanityCommand.class,
+        subcommands = {ExplainCommand.class, AtlasCommand.class, DemoCommand.class, ExploreCommand.class, ReportCommand.class, SanityCommand.class,
             FaithfulnessCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, ImportCommand.class,
             DataCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure during the work, 2 bad usage or bad input.",
@@ -41,6 +41,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
+        Logs.init();
         CommandLine cli = commandLine();
         return cli.execute(args);
     }

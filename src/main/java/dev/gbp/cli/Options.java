@@ -30,6 +30,11 @@ final class Options {
         return threads != null ? threads : TorchRuntime.DEFAULT_THREADS;
     }
 
+    /** Whether --threads was given. */
+    boolean threadsGiven() {
+        return threads != null;
+    }
+
     void startEngine() {
         TorchRuntime.start(threads());
     }
