@@ -15,15 +15,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Random request targets, sent byte for byte to the explorer on a small network: every one is answered, promptly,
@@ -36,7 +38,7 @@ class ExplorerFuzzTest {
     static ExplorerServer server;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         TorchRuntime.start(1);
         root = NDManager.newBaseManager();
@@ -47,15 +49,25 @@ class ExplorerFuzzTest {
                 "127.0.0.1", 0);
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         server.close();
         net.close();
         root.close();
     }
 
-    @Property(tries = 150)
-    void everyRequestTargetIsAnsweredWith200OrA4xxInJson(@ForAll("targets") String target) throws Exception {
+    @Test
+    void everyRequestTargetIsAnsweredWith200OrA4xxInJson() {
+        qt().withExamples(150).forAll(targets()).checkAssert(target -> {
+            try {
+                answeredWith200OrA4xxInJson(target);
+            } catch (Exception e) {
+                throw new AssertionError(target + ": " + e, e);
+            }
+        });
+    }
+
+    static void answeredWith200OrA4xxInJson(String target) throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(30_000); // a hang fails here
             s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -84,46 +96,48 @@ class ExplorerFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> targets() {
-        Arbitrary<String> path = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.of("/", "/api/info", "/api/image", "/api/explain", "/api/activations",
-                        "/api/featuremap")),
-                Tuple.of(1, Arbitraries.of("/api/nothing", "/api/explain/", "//api/info", "/api/../api/info", "/API/INFO")),
-                Tuple.of(1, junk()));
-        Arbitrary<String> name = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.of("i", "method", "target", "normalize", "layer", "c", "scale")),
-                Tuple.of(1, junk()));
-        Arbitrary<String> value = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.integers().between(-2, 9).map(String::valueOf)),
-                Tuple.of(1, Arbitraries.of("2147483648", "-2147483649", "99999999999999999999", "1e3", "0x1", " 1",
-                        "%201", "+1", "")),
-                Tuple.of(2, Arbitraries.of(Methods.NAMES)),
-                Tuple.of(3, Arbitraries.of("predicted", "class:3", "class:cat", "class:10", "max-neuron:conv3_relu",
+    /** Request targets: mostly real paths and parameters with odd values, some junk. */
+    static Gen<String> targets() {
+        Gen<String> path = Generate.frequency(
+                Pair.of(8, Generate.pick(List.of("/", "/api/info", "/api/image", "/api/explain", "/api/activations",
+                        "/api/featuremap"))),
+                Pair.of(1, Generate.pick(List.of("/api/nothing", "/api/explain/", "//api/info", "/api/../api/info",
+                        "/API/INFO"))),
+                Pair.of(1, junk()));
+        Gen<String> name = Generate.frequency(
+                Pair.of(8, Generate.pick(List.of("i", "method", "target", "normalize", "layer", "c", "scale"))),
+                Pair.of(1, junk()));
+        Gen<String> value = Generate.frequency(
+                Pair.of(3, integers().between(-2, 9).map((Integer v) -> String.valueOf(v))),
+                Pair.of(1, Generate.pick(List.of("2147483648", "-2147483649", "99999999999999999999", "1e3", "0x1", " 1",
+                        "%201", "+1", ""))),
+                Pair.of(2, Generate.pick(Methods.NAMES)),
+                Pair.of(3, Generate.pick(List.of("predicted", "class:3", "class:cat", "class:10", "max-neuron:conv3_relu",
                         "max-neuron:fc", "max-interior-neuron:conv1", "neuron:conv1:1,2,3", "neuron:conv1:99,0,0",
                         "neuron:conv1:1,2", "channel-max:conv2:5", "channel-max:conv2:-1", "max-neuron:99",
                         "max-neuron:-1", "max-neuron:", "neuron::1,2,3", "class:", "max-neuron:3",
-                        "neuron:conv1:2147483648,0,0")),
-                Tuple.of(2, Arbitraries.of("color", "gray", "positive", "negative", "diverging", "conv1", "conv3_relu",
-                        "fc", "0", "-1", "99")),
-                Tuple.of(1, junk()));
-        Arbitrary<String> parameter = Combinators.combine(name, value).as((n, v) -> n + "=" + v);
+                        "neuron:conv1:2147483648,0,0"))),
+                Pair.of(2, Generate.pick(List.of("color", "gray", "positive", "negative", "diverging", "conv1", "conv3_relu",
+                        "fc", "0", "-1", "99"))),
+                Pair.of(1, junk()));
+        Gen<String> parameter = name.zip(value, (n, v) -> n + "=" + v);
         // Most requests name an image that exists, so that they get past it to the other parameters.
-        Arbitrary<String> image = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.integers().between(0, 5)
-                .map(i -> "i=" + i + "&")), Tuple.of(1, Arbitraries.just("")));
-        Arbitrary<String> query = Combinators.combine(image, parameter.list().ofMaxSize(4))
-                .as((i, ps) -> i + String.join("&", ps));
-        return Combinators.combine(path, query, Arbitraries.of("?", "?", "?", "", "??", "?&")).as((p, q, sep) -> p + sep + q);
+        Gen<String> image = Generate.frequency(Pair.of(4, integers().between(0, 5).map((Integer i) -> "i=" + i + "&")),
+                Pair.of(1, Generate.constant("")));
+        Gen<String> query = image.zip(lists().of(parameter).ofSizeBetween(0, 4), (i, ps) -> i + String.join("&", ps));
+        return path.zip(query, Generate.pick(List.of("?", "?", "?", "", "??", "?&")), (p, q, sep) -> p + sep + q);
     }
 
     /** Text a URL may hold and text it may not: escapes good and bad, reserved and control characters, non-ASCII. */
-    private static Arbitrary<String> junk() {
-        Arbitrary<String> piece = Arbitraries.oneOf(
-                Arbitraries.strings().withChars("abcz019AZ-._~:@!$'()*,;/?#[]=&+").ofMaxLength(6),
-                Arbitraries.of("%", "%z", "%zz", "%4", "%41", "%25", "%00", "%ff", "%c3%a9", "%e2%82", "%2F", "%2e%2e",
+    private static Gen<String> junk() {
+        String chars = "abcz019AZ-._~:@!$'()*,;/?#[]=&+";
+        Gen<String> safe = lists().of(integers().between(0, chars.length() - 1).map((Integer k) -> String.valueOf(chars.charAt(k))))
+                .ofSizeBetween(0, 6).map((List<String> cs) -> String.join("", cs));
+        Gen<String> piece = Generate.oneOf(safe,
+                Generate.pick(List.of("%", "%z", "%zz", "%4", "%41", "%25", "%00", "%ff", "%c3%a9", "%e2%82", "%2F", "%2e%2e",
                         "..", "\u00e9", "\u20ac", "\"", "<", ">", "\\", "^", "`", "{", "|", "}", " ", "\t", "\u0000",
-                        "\u007f"));
-        return piece.list().ofMaxSize(6).map(ps -> String.join("", ps));
+                        "\u007f")));
+        return lists().of(piece).ofSizeBetween(0, 6).map((List<String> ps) -> String.join("", ps));
     }
 
     private static String header(String head, String name) {
