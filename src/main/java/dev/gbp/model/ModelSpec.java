@@ -196,7 +196,7 @@ public final class ModelSpec {
         List<String> names = new ArrayList<>();
         for (LayerSpec l : layers) {
             if (l.name() != null) {
-                names.add(l.name());
+                names.add(l.name().length() <= GbpInputException.MAX_QUOTED ? l.name() : GbpInputException.quote(l.name()));
             }
         }
         String shown = names.size() <= 24 ? String.join(", ", names)
@@ -294,7 +294,7 @@ public final class ModelSpec {
         for (int i = 0; i < layers.size(); i++) {
             String n = layers.get(i).name();
             if (n != null && !seen.add(n)) {
-                throw new ModelException(layers.get(i).describe(i) + ": duplicate layer name '" + n + "'");
+                throw new ModelException(layers.get(i).describe(i) + ": duplicate layer name " + GbpInputException.quote(n));
             }
             if (LayerSpec.GRAPH_INPUT.equals(n) && graph) {
                 throw new ModelException(layers.get(i).describe(i) + ": the name '" + n
@@ -470,7 +470,8 @@ public final class ModelSpec {
         JsonNode format = root.get("format");
         boolean graph = format != null && GRAPH_FORMAT.equals(format.asText());
         if (format == null || !FORMAT.equals(format.asText()) && !graph) {
-            throw new ModelException("\"format\" must be \"" + FORMAT + "\" or \"" + GRAPH_FORMAT + "\", got " + format);
+            throw new ModelException("\"format\" must be \"" + FORMAT + "\" or \"" + GRAPH_FORMAT + "\", got "
+                    + (format == null ? "none" : Fields.shown(format)));
         }
         int[] input = intArray(root.get("input"), "input", 3);
         JsonNode classesNode = root.get("classes");

@@ -110,6 +110,17 @@ class ModelSpecLimitsTest {
     }
 
     @Test
+    void userTextInMessagesIsQuotedAndCut() {
+        // Before: a layer type, name or field of 40,000 characters was echoed whole in the message.
+        String x = "x".repeat(40_000); // below Jackson's own limit of 50,000 for a field name
+        for (String layer : new String[] {"{\"type\":\"" + x + "\"},", "{\"type\":\"relu\",\"" + x + "\":1},",
+            "{\"type\":\"relu\",\"name\":\"" + x + "\",\"slope\":1},"}) {
+            String m = error(conv("\"padding\":1") + layer);
+            assertTrue(m.length() < 1000 && m.contains("more characters"), () -> m.length() + ": " + m.substring(0, 200));
+        }
+    }
+
+    @Test
     void classNamesMustBeStrings() {
         String m = assertThrows(ModelException.class, () -> ModelSpec.fromJson(new ObjectMapper().readTree(
                 "{\"format\":\"gbp-model/1\",\"input\":[3,8,8],\"classes\":[{},[]],\"normalize\":{\"mean\":[0,0,0],"
