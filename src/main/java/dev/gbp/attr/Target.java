@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.model.ReceptiveField;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelException;
@@ -43,8 +44,8 @@ public sealed interface Target {
                     any |= b;
                 }
                 if (!any) {
-                    throw new IllegalArgumentException("no position of layer '" + layerRef + "' has at least half of its"
-                            + " receptive field inside the image, so it has no interior neuron");
+                    throw new GbpInputException("no position of layer " + GbpInputException.quote(layerRef) + " has at least"
+                            + " half of its receptive field inside the image, so it has no interior neuron");
                 }
             }
             return l;
@@ -71,8 +72,8 @@ public sealed interface Target {
             long hs = s.length == 3 ? s[1] : 1;
             long ws = s.length == 3 ? s[2] : 1;
             if (c < 0 || c >= cs || y < 0 || y >= hs || x < 0 || x >= ws) {
-                throw new IllegalArgumentException("neuron (" + c + ", " + y + ", " + x + ") is outside layer '" + layerRef
-                        + "', whose output is " + shapeText(s) + " (c in 0.." + (cs - 1) + ", y in 0.." + (hs - 1)
+                throw new GbpInputException("neuron (" + c + ", " + y + ", " + x + ") is outside layer "
+                        + GbpInputException.quote(layerRef) + ", whose output is " + shapeText(s) + " (c in 0.." + (cs - 1) + ", y in 0.." + (hs - 1)
                         + ", x in 0.." + (ws - 1) + ")");
             }
             return l;
@@ -91,7 +92,7 @@ public sealed interface Target {
             int l = model.resolveLayer(layerRef);
             long[] s = model.outputShape(l);
             if (c < 0 || c >= s[0]) {
-                throw new IllegalArgumentException("channel " + c + " is outside layer '" + layerRef + "', which has "
+                throw new GbpInputException("channel " + c + " is outside layer " + GbpInputException.quote(layerRef) + ", which has "
                         + s[0] + " channels (0.." + (s[0] - 1) + ")");
             }
             return l;
@@ -108,7 +109,7 @@ public sealed interface Target {
         @Override
         public int layer(ModelSpec model) {
             if (k < 0 || k >= model.classes().size()) {
-                throw new IllegalArgumentException("class " + k + " is outside 0.." + (model.classes().size() - 1));
+                throw new GbpInputException("class " + k + " is outside 0.." + (model.classes().size() - 1));
             }
             return model.layers().size() - 1;
         }
@@ -197,6 +198,9 @@ public sealed interface Target {
      * Parses a target spec: {@code max-neuron:<layer>}, {@code max-interior-neuron:<layer>}, {@code neuron:<layer>:<c>,<y>,<x>},
      * {@code channel-max:<layer>:<c>}, {@code class:<k or name>}, {@code predicted}. The layer is a
      * name or a 0-based index; it is checked against {@code model}.
+     *
+     * @throws GbpInputException for the parameter {@code target}, quoting the spec, for any string that is not a target
+     *     of this model
      */
     static Target parse(String spec, ModelSpec model) {
         String s = spec.trim();
@@ -208,50 +212,50 @@ public sealed interface Target {
         try {
             switch (kind) {
                 case "max-neuron":
-                    t = maxNeuron(layerPart(rest, "max-neuron:<layer>", s));
+                    t = maxNeuron(layerPart(rest, "max-neuron:<layer>"));
                     break;
                 case "max-interior-neuron":
-                    t = maxInteriorNeuron(layerPart(rest, "max-interior-neuron:<layer>", s));
+                    t = maxInteriorNeuron(layerPart(rest, "max-interior-neuron:<layer>"));
                     break;
                 case "neuron": {
-                    String[] lp = splitRight(rest, "neuron:<layer>:<c>,<y>,<x>", s);
+                    String[] lp = splitRight(rest, "neuron:<layer>:<c>,<y>,<x>");
                     String[] cyx = lp[1].split(",", -1);
                     if (cyx.length != 3) {
-                        throw new IllegalArgumentException("neuron position must be <c>,<y>,<x>, got '" + lp[1] + "'");
+                        throw new GbpInputException("the neuron's position must be <c>,<y>,<x>, got " + GbpInputException.quote(lp[1]));
                     }
                     t = neuron(lp[0], integer(cyx[0], "c"), integer(cyx[1], "y"), integer(cyx[2], "x"));
                     break;
                 }
                 case "channel-max": {
-                    String[] lp = splitRight(rest, "channel-max:<layer>:<c>", s);
+                    String[] lp = splitRight(rest, "channel-max:<layer>:<c>");
                     t = channelMax(lp[0], integer(lp[1], "channel"));
                     break;
                 }
                 case "class": {
-                    String v = layerPart(rest, "class:<k or name>", s).trim();
+                    String v = layerPart(rest, "class:<k or name>").trim();
                     int k = model.classes().indexOf(v);
                     if (k < 0) {
                         if (!v.matches("-?\\d+")) {
-                            throw new IllegalArgumentException("unknown class '" + v + "' (classes: "
-                                    + String.join(", ", model.classes()) + ", or an index 0.." + (model.classes().size() - 1) + ")");
+                            throw new GbpInputException("unknown class " + GbpInputException.quote(v) + " (classes: "
+                                    + classList(model) + ", or an index 0.." + (model.classes().size() - 1) + ")");
                         }
-                        k = Integer.parseInt(v);
+                        k = integer(v, "class");
                     }
                     t = classLogit(k);
                     break;
                 }
                 case "predicted":
                     if (rest != null) {
-                        throw new IllegalArgumentException("target must look like predicted, got '" + s + "'");
+                        throw new GbpInputException("'predicted' takes nothing after it");
                     }
                     t = predicted();
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown target '" + s + "'" + FORMS);
+                    throw new GbpInputException("unknown kind of target" + FORMS);
             }
             t.layer(model); // validates the layer and the position
-        } catch (ModelException e) {
-            throw new IllegalArgumentException("target '" + s + "': " + e.getMessage(), e);
+        } catch (GbpInputException e) {
+            throw GbpInputException.parameter("target", GbpInputException.quote(s) + ": " + e.getMessage());
         }
         return t;
     }
@@ -260,29 +264,38 @@ public sealed interface Target {
     String FORMS = " (targets: max-neuron:<layer>, max-interior-neuron:<layer>, neuron:<layer>:<c>,<y>,<x>, channel-max:<layer>:<c>,"
             + " class:<k or name>, predicted; <layer> is a name or 0-based index)";
 
+    /** The model's class names for a message, the first 20 when there are more. */
+    private static String classList(ModelSpec model) {
+        java.util.List<String> c = model.classes();
+        return c.size() <= 20 ? String.join(", ", c) : String.join(", ", c.subList(0, 20)) + ", ... (" + c.size() + " in all)";
+    }
+
     /** The part after the kind: a layer (which may hold ':'), or a class. */
-    private static String layerPart(String rest, String form, String whole) {
+    private static String layerPart(String rest, String form) {
         if (rest == null || rest.isBlank()) {
-            throw new IllegalArgumentException("target must look like " + form + ", got '" + whole + "'");
+            throw new GbpInputException("a target of this kind looks like " + form);
         }
         return rest;
     }
 
     /** {layer, position}: the layer may hold ':', so the position is what follows the last one. */
-    private static String[] splitRight(String rest, String form, String whole) {
+    private static String[] splitRight(String rest, String form) {
         int at = rest == null ? -1 : rest.lastIndexOf(':');
         if (at <= 0 || rest.substring(0, at).isBlank()) {
-            throw new IllegalArgumentException("target must look like " + form + ", got '" + whole + "'");
+            throw new GbpInputException("a target of this kind looks like " + form);
         }
         return new String[] {rest.substring(0, at), rest.substring(at + 1)};
     }
 
     private static int integer(String s, String what) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be an integer, got '" + s + "'");
+        String t = s.trim();
+        if (t.matches("-?\\d{1,10}")) {
+            long v = Long.parseLong(t);
+            if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                return (int) v;
+            }
         }
+        throw new GbpInputException(what + " must be an integer, got " + GbpInputException.quote(s));
     }
 
     /** Whether the seeded layer is inside the network (neuron, channel) rather than its logits. */

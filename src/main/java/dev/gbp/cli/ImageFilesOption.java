@@ -27,15 +27,13 @@ final class ImageFilesOption {
         return images != null && !images.isEmpty();
     }
 
+    @Option(names = "--max-pixels", paramLabel = "N",
+            description = {"The most pixels (width x height) an --images picture may have; larger ones are refused before",
+                "they are decoded (default: ${DEFAULT-VALUE}, 8192 x 8192)."})
+    long maxPixels = ImageFiles.DEFAULT_MAX_PIXELS;
+
     ImageFiles.Resize mode() {
-        if (resize == null) {
-            return ImageFiles.Resize.STRETCH;
-        }
-        try {
-            return ImageFiles.Resize.parse(resize);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return resize == null ? ImageFiles.Resize.STRETCH : ImageFiles.Resize.parse(resize);
     }
 
     /**
@@ -46,7 +44,7 @@ final class ImageFilesOption {
         int[] in = spec.input();
         ImageFiles.Resize how = mode();
         List<ImageFiles.Resized> resized = new ArrayList<>();
-        Selected all = Selected.fromFiles(images, in[0], in[1], in[2], how, resized::add);
+        Selected all = Selected.fromFiles(images, in[0], in[1], in[2], how, maxPixels, resized::add);
         if (!resized.isEmpty()) {
             err.println(summary(resized, in[1], in[2], how));
         }

@@ -77,9 +77,16 @@ final class ImportCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** Largest --classes file read, in bytes (ImageNet-21k's 21,841 names take about 0.5 MB). */
+    static final long MAX_CLASSES_BYTES = 4L << 20;
+
     private static List<String> readClasses(Path path, int outputs) throws IOException {
         List<String> lines;
         try {
+            if (Files.size(path) > MAX_CLASSES_BYTES) {
+                throw new UsageException("--classes " + path + " is " + Files.size(path) + " bytes; a file of class names may"
+                        + " be at most " + MAX_CLASSES_BYTES + " (4 MiB)");
+            }
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UsageException("--classes " + path + " does not exist");

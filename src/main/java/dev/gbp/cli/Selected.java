@@ -39,12 +39,12 @@ record Selected(CifarImages images, List<String> sources, int[] indices) {
         return new Selected(all, names, index);
     }
 
-    /** Every image of the files, each picture brought to {@code channels x height x width}. */
+    /** Every image of the files, each picture (of at most {@code maxPixels}) brought to {@code channels x height x width}. */
     static Selected fromFiles(List<Path> files, int channels, int height, int width, ImageFiles.Resize resize,
-            Consumer<ImageFiles.Resized> resized) {
+            long maxPixels, Consumer<ImageFiles.Resized> resized) {
         List<String> names = new ArrayList<>();
         List<Integer> index = new ArrayList<>();
-        CifarImages all = ImageFiles.read(files, channels, height, width, resize, names, index, resized);
+        CifarImages all = ImageFiles.read(files, channels, height, width, resize, maxPixels, names, index, resized);
         return new Selected(all, names, index.stream().mapToInt(Integer::intValue).toArray());
     }
 

@@ -1,6 +1,9 @@
 package dev.gbp.data;
 
+import dev.gbp.io.FileErrors;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,13 @@ public final class CifarReader {
             "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
     public static final String TEST_FILE = "test_batch.bin";
     public static final String META_FILE = "batches.meta.txt";
+    /**
+     * Most records read at once, from one file or one split of a folder: 100,000 (307 MB of pixels; CIFAR-10's
+     * training split holds 50,000). Checked from the files' lengths before anything is read.
+     */
+    public static final int MAX_RECORDS = 100_000;
+    /** Largest {@link #META_FILE} read, in bytes (ten class names take about 60). */
+    public static final long MAX_META_BYTES = 64 * 1024;
 
     /** Which part of the data set. */
     public enum Split {
@@ -30,17 +40,32 @@ public final class CifarReader {
 
     private CifarReader() {}
 
-    /** Reads {@code split} from a folder, or the whole of a single {@code .bin} file. */
+    /**
+     * Reads {@code split} from a folder, or the whole of a single {@code .bin} file. The files' lengths are checked
+     * (whole records, at most {@link #MAX_RECORDS} in all) before a byte is read.
+     *
+     * @throws DataException naming the file at fault
+     */
     public static CifarImages read(Path path, Split split) {
         if (Files.isDirectory(path)) {
             List<String> classes = readClassNames(path);
-            List<CifarImages> parts = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            long records = 0;
             for (String name : split.files()) {
                 Path file = path.resolve(name);
                 if (!Files.isRegularFile(file)) {
                     throw new DataException("CIFAR-10 folder " + path + " has no " + name
                             + " (expected the official binary layout: data_batch_1.bin .. data_batch_5.bin, test_batch.bin)");
                 }
+                records += recordCount(file);
+                if (records > MAX_RECORDS) {
+                    throw new DataException("CIFAR-10 folder " + path + ": its " + split.name().toLowerCase(java.util.Locale.ROOT)
+                            + " files hold more than " + MAX_RECORDS + " records (at most " + MAX_RECORDS + " are read)");
+                }
+                files.add(file);
+            }
+            List<CifarImages> parts = new ArrayList<>();
+            for (Path file : files) {
                 parts.add(readFile(file, classes));
             }
             return CifarImages.concat(parts);
@@ -71,36 +96,52 @@ public final class CifarReader {
         return missing;
     }
 
-    /** Reads every record of one file, checking its size and labels. */
+    /**
+     * Reads every record of one file, checking its length (whole records, at most {@link #MAX_RECORDS}) before
+     * reading and each label while reading; the records are streamed into the images, never held twice.
+     *
+     * @throws DataException naming the file, and the record at fault
+     */
     public static CifarImages readFile(Path file, List<String> classes) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return parse(bytes, file.toString(), classes);
-    }
-
-    /** Parses records from memory; {@code source} names them in error messages. */
-    public static CifarImages parse(byte[] bytes, String source, List<String> classes) {
-        if (bytes.length == 0 || bytes.length % CifarImages.RECORD_BYTES != 0) {
-            throw new DataException(source + ": size " + bytes.length + " bytes is not a whole number of "
-                    + CifarImages.RECORD_BYTES + "-byte CIFAR-10 records");
-        }
-        int n = bytes.length / CifarImages.RECORD_BYTES;
+        int n = recordCount(file);
         byte[] pixels = new byte[n * CifarImages.PIXELS];
         int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            int at = i * CifarImages.RECORD_BYTES;
-            int label = bytes[at] & 0xff;
-            if (label > 9) {
-                throw new DataException(source + ": record " + i + " has label " + label + " (labels are 0..9)");
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] record = new byte[CifarImages.RECORD_BYTES];
+            for (int i = 0; i < n; i++) {
+                if (in.readNBytes(record, 0, record.length) < record.length) {
+                    throw new DataException(file + ": ends inside record " + i + " (the file changed while it was read)");
+                }
+                int label = record[0] & 0xff;
+                if (label > 9) {
+                    throw new DataException(file + ": record " + i + " has label " + label + " (labels are 0..9)");
+                }
+                labels[i] = label;
+                System.arraycopy(record, 1, pixels, i * CifarImages.PIXELS, CifarImages.PIXELS);
             }
-            labels[i] = label;
-            System.arraycopy(bytes, at + 1, pixels, i * CifarImages.PIXELS, CifarImages.PIXELS);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + FileErrors.reason(e), e);
         }
         return new CifarImages(pixels, labels, classes);
+    }
+
+    /** How many records {@code file} holds, from its length: a whole number of them, 1 to {@link #MAX_RECORDS}. */
+    private static int recordCount(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + FileErrors.reason(e), e);
+        }
+        if (size == 0 || size % CifarImages.RECORD_BYTES != 0) {
+            throw new DataException(file + ": size " + size + " bytes is not a whole number of "
+                    + CifarImages.RECORD_BYTES + "-byte CIFAR-10 records");
+        }
+        if (size / CifarImages.RECORD_BYTES > MAX_RECORDS) {
+            throw new DataException(file + ": " + size / CifarImages.RECORD_BYTES + " records (" + size + " bytes); at most "
+                    + MAX_RECORDS + " are read (CIFAR-10's files hold 10,000 each)");
+        }
+        return (int) (size / CifarImages.RECORD_BYTES);
     }
 
     /** Class names from {@code batches.meta.txt}, or the standard ten when the file is absent. */
@@ -110,6 +151,10 @@ public final class CifarReader {
             return CifarImages.DEFAULT_CLASSES;
         }
         try {
+            if (Files.size(meta) > MAX_META_BYTES) {
+                throw new DataException(meta + ": " + Files.size(meta) + " bytes; a list of 10 class names may be at most "
+                        + MAX_META_BYTES);
+            }
             List<String> names = new ArrayList<>();
             for (String line : Files.readAllLines(meta, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
@@ -120,8 +165,10 @@ public final class CifarReader {
                 throw new DataException(meta + ": expected 10 class names, found " + names.size());
             }
             return names;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DataException(meta + " is not UTF-8 text", e);
         } catch (IOException e) {
-            throw new DataException("cannot read " + meta + ": " + e.getMessage(), e);
+            throw new DataException("cannot read " + meta + ": " + FileErrors.reason(e), e);
         }
     }
 }

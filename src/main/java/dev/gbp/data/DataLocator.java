@@ -23,15 +23,16 @@ public final class DataLocator {
     /**
      * The data path to use, or null when none of the three places has it.
      *
-     * @param explicit the {@code --data} option, or null
-     * @throws DataException when an explicitly named path (option or variable) does not exist
+     * @param data the path the user gave, or null
+     * @throws dev.gbp.GbpInputException for the parameter {@code data}, or a {@link DataException} for the variable,
+     *     when an explicitly named path does not exist
      */
-    public static Path locate(Path explicit) {
-        if (explicit != null) {
-            if (!Files.exists(explicit)) {
-                throw new DataException("--data " + explicit + ": no such file or folder");
+    public static Path locate(Path data) {
+        if (data != null) {
+            if (!Files.exists(data)) {
+                throw dev.gbp.GbpInputException.parameter("data", data + ": no such file or folder");
             }
-            return explicit;
+            return data;
         }
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) {

@@ -3,7 +3,10 @@ package dev.gbp.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Reading and writing the fields of a node in {@code model.json}, with messages that name the node. */
+/**
+ * Reading and writing the fields of a node in {@code model.json}, with messages that name the node and field. Numbers
+ * are taken only when they are what the field needs: integers that fit an int (never wrapped), finite floats.
+ */
 final class Fields {
     private Fields() {}
 
@@ -12,10 +15,24 @@ final class Fields {
         if (v == null) {
             throw new ModelException(where + ": missing \"" + field + "\"");
         }
-        if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > Integer.MAX_VALUE) {
-            throw new ModelException(where + ": \"" + field + "\" must be a positive integer, got " + v);
+        if (!isInt(v) || v.asInt() < 1) {
+            throw new ModelException(where + ": \"" + field + "\" must be a positive integer (at most " + Integer.MAX_VALUE
+                    + "), got " + shown(v));
         }
         return v.asInt();
+    }
+
+    /** Whether {@code v} is a JSON integer that an int holds exactly (Jackson's asInt() would wrap a larger one). */
+    static boolean isInt(JsonNode v) {
+        return v.isIntegralNumber() && v.canConvertToInt();
+    }
+
+    /** A value from the file for a message, cut to a sane length. */
+    static String shown(JsonNode v) {
+        if (v.isFloatingPointNumber() && !Double.isFinite(v.asDouble())) {
+            return "a number beyond the range of a double (read as " + v.asDouble() + ")";
+        }
+        return dev.gbp.GbpInputException.quote(v.toString());
     }
 
     static int positiveInt(JsonNode node, String field, int dflt, String where) {
@@ -58,7 +75,7 @@ final class Fields {
     }
 
     private static int[] ints(JsonNode v, String field, String where, int... lengths) {
-        if (v.isIntegralNumber() && fits(v)) {
+        if (isInt(v)) {
             return new int[] {v.asInt()};
         }
         if (v.isArray()) {
@@ -67,7 +84,7 @@ final class Fields {
                     int[] out = new int[len];
                     boolean ok = true;
                     for (int i = 0; i < len; i++) {
-                        ok &= v.get(i).isIntegralNumber() && fits(v.get(i));
+                        ok &= isInt(v.get(i));
                         out[i] = v.get(i).asInt();
                     }
                     if (ok) {
@@ -78,18 +95,14 @@ final class Fields {
         }
         String forms = lengths.length == 3 ? "an integer, an [h, w] pair or [top, left, bottom, right]"
                 : "an integer or an [h, w] pair";
-        throw new ModelException(where + ": \"" + field + "\" must be " + forms + ", got " + v);
-    }
-
-    private static boolean fits(JsonNode v) {
-        return v.canConvertToInt();
+        throw new ModelException(where + ": \"" + field + "\" must be " + forms + " (each at most 2^20), got " + shown(v));
     }
 
     private static void check(int[] values, int min, String field, JsonNode v, String where) {
         for (int x : values) {
             if (x < min || x > 1 << 20) {
                 throw new ModelException(where + ": \"" + field + "\" must be at least " + min
-                        + " (and at most 2^20), got " + v);
+                        + " (and at most 2^20), got " + shown(v));
             }
         }
     }
@@ -100,7 +113,7 @@ final class Fields {
             return dflt;
         }
         if (!v.isBoolean()) {
-            throw new ModelException(where + ": \"" + field + "\" must be true or false, got " + v);
+            throw new ModelException(where + ": \"" + field + "\" must be true or false, got " + shown(v));
         }
         return v.asBoolean();
     }
@@ -110,8 +123,8 @@ final class Fields {
         if (v == null) {
             return dflt;
         }
-        if (!v.isNumber()) {
-            throw new ModelException(where + ": \"" + field + "\" must be a number, got " + v);
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw new ModelException(where + ": \"" + field + "\" must be a finite number, got " + shown(v));
         }
         return v.asDouble();
     }

@@ -16,7 +16,9 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The node kinds, one class each: fields, shape, forward, backward, receptive field and randomisation
@@ -48,6 +50,19 @@ final class Kinds {
         return b.toString();
     }
 
+    /** {@code weight} of shape {@code (out, ...)} and, when there is one, {@code bias} of shape {@code (out)}. */
+    private static Map<String, long[]> weightAndBias(boolean bias, long out, long... rest) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        long[] w = new long[rest.length + 1];
+        w[0] = out;
+        System.arraycopy(rest, 0, w, 1, rest.length);
+        m.put("weight", w);
+        if (bias) {
+            m.put("bias", new long[] {out});
+        }
+        return m;
+    }
+
     private static Shape hw(int[] v) {
         return new Shape(v[0], v[1]);
     }
@@ -73,6 +88,11 @@ final class Kinds {
         @Override
         public boolean isWeighted() {
             return true;
+        }
+
+        @Override
+        public Map<String, long[]> parameterShapes(LayerSpec l) {
+            return weightAndBias(l.bias, l.outChannels, l.inChannels / l.groups, l.kernel[0], l.kernel[1]);
         }
 
         @Override
@@ -607,6 +627,11 @@ final class Kinds {
         }
 
         @Override
+        public Map<String, long[]> parameterShapes(LayerSpec l) {
+            return weightAndBias(l.bias, l.outFeatures, l.inFeatures);
+        }
+
+        @Override
         public void parse(JsonNode node, LayerSpec.Builder b, String where) {
             b.inFeatures = Fields.positiveInt(node, "in_features", where);
             b.outFeatures = Fields.positiveInt(node, "out_features", where);
@@ -674,11 +699,21 @@ final class Kinds {
         }
 
         @Override
+        public Map<String, long[]> parameterShapes(LayerSpec l) {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            for (String name : List.of("weight", "bias", "running_mean", "running_var")) {
+                out.put(name, new long[] {l.numFeatures});
+            }
+            return out;
+        }
+
+        @Override
         public void parse(JsonNode node, LayerSpec.Builder b, String where) {
             b.numFeatures = Fields.positiveInt(node, "num_features", where);
             b.eps = Fields.number(node, "eps", 1e-5, where);
-            if (!(b.eps > 0)) {
-                throw new ModelException(where + ": \"eps\" must be positive");
+            if (!((float) b.eps > 0)) {
+                throw new ModelException(where + ": \"eps\" must be positive (as a float32, so at least 1.4e-45), got "
+                        + node.get("eps"));
             }
         }
 

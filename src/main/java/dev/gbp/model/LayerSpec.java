@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.GbpInputException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -269,7 +270,7 @@ public final class LayerSpec {
 
     /** How error messages refer to the node at {@code index}: {@code layer 4 'conv2' (conv2d)}. */
     public String describe(int index) {
-        return "layer " + index + (name == null ? "" : " '" + name + "'") + " (" + type.json() + ")";
+        return "layer " + index + (name == null ? "" : " " + GbpInputException.quote(name)) + " (" + type.json() + ")";
     }
 
     // ---- JSON ----
@@ -286,8 +287,8 @@ public final class LayerSpec {
         }
         LayerType type = LayerType.fromJson(typeNode.asText());
         if (type == null) {
-            throw new ModelException(where + ": unknown layer type \"" + typeNode.asText()
-                    + "\" (known: " + LayerType.known() + ")");
+            throw new ModelException(where + ": unknown layer type " + GbpInputException.quote(typeNode.asText())
+                    + " (known: " + LayerType.known() + ")");
         }
         String name = null;
         if (node.has("name")) {
@@ -295,7 +296,7 @@ public final class LayerSpec {
                 throw new ModelException(where + ": \"name\" must be a non-empty string");
             }
             name = node.get("name").asText();
-            where = "layer " + index + " '" + name + "'";
+            where = "layer " + index + " " + GbpInputException.quote(name);
         }
         where += " (" + type.json() + ")";
         NodeKind kind = type.kind();
@@ -303,7 +304,7 @@ public final class LayerSpec {
             String field = it.next();
             if (!field.equals("type") && !field.equals("name") && !field.equals("inputs")
                     && !kind.fields().contains(field)) {
-                throw new ModelException(where + ": unknown field \"" + field + "\" (accepted: "
+                throw new ModelException(where + ": unknown field " + GbpInputException.quote(field) + " (accepted: "
                         + String.join(", ", kind.fields()) + ")");
             }
         }

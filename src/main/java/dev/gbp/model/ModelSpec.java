@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.GbpInputException;
 import dev.gbp.io.FileErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +35,18 @@ public final class ModelSpec {
     public static final String GRAPH_FORMAT = "gbp-model/2";
     /** In {@link #inputsOf}, the network's input. */
     public static final int GRAPH_INPUT = -1;
+    /**
+     * Largest {@code model.json} read, in bytes: 16 MiB. gbp's own files are a few KB and an imported ONNX graph of
+     * a thousand nodes with a thousand class names about 0.5 MB; the file is checked before it is read.
+     */
+    public static final long MAX_JSON_BYTES = 16L << 20;
+    /**
+     * Most parameter values a network may declare, all arrays together: 2^28 (268 million, 1 GiB of float32; VGG-19
+     * has 144 million). The shapes are checked when the description is read, before any array is allocated.
+     */
+    public static final long MAX_PARAMETERS = 1L << 28;
+    /** Most values of the input or of any node's output, per image: 2^25 - 1 (128 MiB of float32). */
+    public static final long MAX_NODE_VALUES = Integer.MAX_VALUE / 64;
 
     private final int[] input;
     private final List<String> classes;
@@ -42,6 +56,7 @@ public final class ModelSpec {
     private final int[][] inputIndices;
     private final int[][] consumers;
     private final List<long[]> outputShapes;
+    private final Map<String, long[]> parameterShapes;
 
     public ModelSpec(int[] input, List<String> classes, float[] mean, float[] std, List<LayerSpec> layers) {
         if (input.length != 3 || input[0] < 1 || input[1] < 1 || input[2] < 1 || input[0] > 4096 || input[1] > 16384
@@ -63,6 +78,10 @@ public final class ModelSpec {
                 throw new ModelException("\"normalize\": every mean must be a finite number, got " + Arrays.toString(mean));
             }
         }
+        if ((long) input[0] * input[1] * input[2] > MAX_NODE_VALUES) {
+            throw new ModelException("\"input\" " + Arrays.toString(input) + " holds more than " + MAX_NODE_VALUES
+                    + " values per image");
+        }
         if (layers.isEmpty()) {
             throw new ModelException("\"layers\" is empty");
         }
@@ -75,6 +94,7 @@ public final class ModelSpec {
         this.inputIndices = resolveInputs();
         this.consumers = findConsumers();
         this.outputShapes = inferShapes();
+        this.parameterShapes = declareParameters();
         long[] last = outputShapes.get(outputShapes.size() - 1);
         if (last.length != 1 || last[0] != classes.size()) {
             throw new ModelException("the network ends with shape " + Arrays.toString(last) + " but there are "
@@ -109,6 +129,16 @@ public final class ModelSpec {
     /** The output shape of layer {@code i}, without the batch axis. */
     public long[] outputShape(int i) {
         return outputShapes.get(i).clone();
+    }
+
+    /**
+     * Every array {@code weights.npz} must hold, {@code <node>.<weight|bias|running_mean|running_var>} by the shape
+     * its node declares (PyTorch's layouts), in node order; together at most {@link #MAX_PARAMETERS} values.
+     */
+    public Map<String, long[]> parameterShapes() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        parameterShapes.forEach((k, v) -> out.put(k, v.clone()));
+        return out;
     }
 
     /** The same network with other normalisation constants. */
@@ -157,22 +187,22 @@ public final class ModelSpec {
             }
         }
         if (r.matches("\\d+")) {
-            int i = Integer.parseInt(r);
-            if (i < layers.size()) {
-                return i;
+            if (r.length() <= 9 && Integer.parseInt(r) < layers.size()) {
+                return Integer.parseInt(r);
             }
-            throw new ModelException("layer index " + i + " is out of range: the network has " + layers.size()
-                    + " layers (0.." + (layers.size() - 1) + ")");
+            throw new ModelException("layer index " + GbpInputException.quote(r) + " is out of range: the network has "
+                    + layers.size() + " layers (0.." + (layers.size() - 1) + ")");
         }
         List<String> names = new ArrayList<>();
         for (LayerSpec l : layers) {
             if (l.name() != null) {
-                names.add(l.name());
+                names.add(l.name().length() <= GbpInputException.MAX_QUOTED ? l.name() : GbpInputException.quote(l.name()));
             }
         }
         String shown = names.size() <= 24 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 24)) + ", ... (" + names.size() + " in all; gbp explore lists them)";
-        throw new ModelException("no layer named '" + r + "' (named layers: " + shown + "; or give a 0-based index)");
+        throw new ModelException("no layer named " + GbpInputException.quote(r) + " (named layers: " + shown
+                + "; or give a 0-based index)");
     }
 
     /** The nodes node {@code i} reads, as indices ({@link #GRAPH_INPUT} for the network's input). */
@@ -264,7 +294,7 @@ public final class ModelSpec {
         for (int i = 0; i < layers.size(); i++) {
             String n = layers.get(i).name();
             if (n != null && !seen.add(n)) {
-                throw new ModelException(layers.get(i).describe(i) + ": duplicate layer name '" + n + "'");
+                throw new ModelException(layers.get(i).describe(i) + ": duplicate layer name " + GbpInputException.quote(n));
             }
             if (LayerSpec.GRAPH_INPUT.equals(n) && graph) {
                 throw new ModelException(layers.get(i).describe(i) + ": the name '" + n
@@ -311,7 +341,7 @@ public final class ModelSpec {
         if (ref.matches("\\d{1,9}") && Integer.parseInt(ref) < at) {
             return Integer.parseInt(ref);
         }
-        throw new ModelException(layers.get(at).describe(at) + ": input '" + ref + "' is not an earlier node (inputs name "
+        throw new ModelException(layers.get(at).describe(at) + ": input " + GbpInputException.quote(ref) + " is not an earlier node (inputs name "
                 + "nodes that come before, by name or 0-based index, or '" + LayerSpec.GRAPH_INPUT + "')");
     }
 
@@ -347,24 +377,57 @@ public final class ModelSpec {
                 ins.add(j == GRAPH_INPUT ? new long[] {input[0], input[1], input[2]} : shapes.get(j));
             }
             long[] s = l.kind().outputShape(l, ins, l.describe(i));
-            long size = 1;
-            for (long d : s) {
-                size = Math.multiplyExact(size, d);
-            }
-            if (size > Integer.MAX_VALUE / 64) {
-                throw new ModelException(l.describe(i) + ": output shape " + Arrays.toString(s) + " is too large");
+            if (volume(s) > MAX_NODE_VALUES) {
+                throw new ModelException(l.describe(i) + ": output shape " + Arrays.toString(s) + " is too large (more than "
+                        + MAX_NODE_VALUES + " values per image)");
             }
             shapes.add(s);
         }
         return shapes;
     }
 
+    /** The product of the sizes, or {@link Long#MAX_VALUE} when it does not fit a long; a negative size is an error. */
+    static long volume(long[] shape) {
+        long v = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalStateException("negative size in " + Arrays.toString(shape));
+            }
+            v = Npy.multiplyOrMax(v, d);
+        }
+        return v;
+    }
+
+    private Map<String, long[]> declareParameters() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        long total = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            for (Map.Entry<String, long[]> p : l.kind().parameterShapes(l).entrySet()) {
+                long n = volume(p.getValue());
+                total = n > MAX_PARAMETERS ? n : total + n;
+                if (total > MAX_PARAMETERS) {
+                    throw new ModelException(l.describe(i) + ": its " + p.getKey() + " of shape "
+                            + Arrays.toString(p.getValue()) + " brings the network to more than " + MAX_PARAMETERS
+                            + " parameter values (the most gbp loads)");
+                }
+                out.put(l.name() + "." + p.getKey(), p.getValue());
+            }
+        }
+        return out;
+    }
+
     // ---- JSON ----
 
+    /**
+     * Reads {@code model.json}: at most {@link #MAX_JSON_BYTES} of UTF-8 JSON, checked as {@link #fromJson} does.
+     *
+     * @throws ModelException naming the file, and the node and field at fault
+     */
     public static ModelSpec read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file));
+            root = new ObjectMapper().readTree(utf8(file));
         } catch (JsonProcessingException e) {
             // Jackson's own message ends with a "[Source: ...]" line; say where in the file instead.
             JsonLocation at = e.getLocation();
@@ -382,6 +445,24 @@ public final class ModelSpec {
         }
     }
 
+    /** The file as text, refused unread when it is longer than {@link #MAX_JSON_BYTES}. */
+    private static String utf8(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_JSON_BYTES) {
+            throw new ModelException(file + " is " + size + " bytes; a model description may be at most " + MAX_JSON_BYTES
+                    + " bytes (16 MiB)");
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) MAX_JSON_BYTES + 1); // the file may grow after its size was read
+        }
+        if (bytes.length > MAX_JSON_BYTES) {
+            throw new ModelException(file + " is longer than " + MAX_JSON_BYTES + " bytes, the most a model description"
+                    + " may hold");
+        }
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    }
+
     public static ModelSpec fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new ModelException("model.json must hold a JSON object");
@@ -389,7 +470,8 @@ public final class ModelSpec {
         JsonNode format = root.get("format");
         boolean graph = format != null && GRAPH_FORMAT.equals(format.asText());
         if (format == null || !FORMAT.equals(format.asText()) && !graph) {
-            throw new ModelException("\"format\" must be \"" + FORMAT + "\" or \"" + GRAPH_FORMAT + "\", got " + format);
+            throw new ModelException("\"format\" must be \"" + FORMAT + "\" or \"" + GRAPH_FORMAT + "\", got "
+                    + (format == null ? "none" : Fields.shown(format)));
         }
         int[] input = intArray(root.get("input"), "input", 3);
         JsonNode classesNode = root.get("classes");
@@ -397,7 +479,12 @@ public final class ModelSpec {
             throw new ModelException("\"classes\" must be a non-empty list of class names");
         }
         List<String> classes = new ArrayList<>();
-        classesNode.forEach(c -> classes.add(c.asText()));
+        for (JsonNode c : classesNode) {
+            if (!c.isTextual()) {
+                throw new ModelException("\"classes\" must hold class names (strings), got " + Fields.shown(c));
+            }
+            classes.add(c.asText());
+        }
         JsonNode norm = root.get("normalize");
         if (norm == null || !norm.isObject()) {
             throw new ModelException("missing \"normalize\": {\"mean\": [...], \"std\": [...]}");
@@ -485,8 +572,9 @@ public final class ModelSpec {
         }
         int[] out = new int[length];
         for (int i = 0; i < length; i++) {
-            if (!node.get(i).isIntegralNumber()) {
-                throw new ModelException("\"" + field + "\" must be a list of " + length + " integers");
+            if (!Fields.isInt(node.get(i))) {
+                throw new ModelException("\"" + field + "\" must be a list of " + length + " integers (each at most "
+                        + Integer.MAX_VALUE + "), got " + Fields.shown(node.get(i)) + " at position " + i);
             }
             out[i] = node.get(i).asInt();
         }
@@ -499,10 +587,11 @@ public final class ModelSpec {
         }
         float[] out = new float[length];
         for (int i = 0; i < length; i++) {
-            if (!node.get(i).isNumber()) {
-                throw new ModelException("\"" + field + "\" must be a list of " + length + " numbers");
-            }
             out[i] = (float) node.get(i).asDouble();
+            if (!node.get(i).isNumber() || !Float.isFinite(out[i])) {
+                throw new ModelException("\"" + field + "\" must be a list of " + length + " finite float32 numbers, got "
+                        + Fields.shown(node.get(i)) + " at position " + i);
+            }
         }
         return out;
     }

@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -78,7 +80,11 @@ public final class Network implements AutoCloseable {
         return new Network(spec, parent, seed);
     }
 
-    /** Loads a bundle folder holding {@code model.json} and {@code weights.npz}. */
+    /**
+     * Loads a bundle folder holding {@code model.json} and {@code weights.npz}. Loading runs no code from the files:
+     * the description is checked ({@link ModelSpec#read}), then every array against its node's declared shape
+     * ({@link Npz#read(Path, Map, Set)}), before the network's memory is allocated.
+     */
     public static Network load(Path dir, NDManager parent) {
         if (!Files.isDirectory(dir)) {
             throw new ModelException("model folder " + dir + " does not exist");
@@ -92,7 +98,14 @@ public final class Network implements AutoCloseable {
             throw new ModelException(dir + " has no " + WEIGHTS_FILE + " (a model bundle holds model.json and weights.npz)");
         }
         ModelSpec spec = ModelSpec.read(json);
-        Map<String, NpyArray> weights = Npz.read(npz);
+        // Read against the declared shapes, so that no entry inflates past what the model needs.
+        Set<String> counters = new HashSet<>();
+        for (LayerSpec l : spec.layers()) {
+            if (l.type().isBatchNorm()) {
+                counters.add(l.name() + ".num_batches_tracked");
+            }
+        }
+        Map<String, NpyArray> weights = Npz.read(npz, spec.parameterShapes(), counters);
         Network net = new Network(spec, parent, 0);
         try {
             net.setWeights(weights, npz.toString());

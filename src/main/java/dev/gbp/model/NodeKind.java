@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one kind of node does, in one place: its JSON fields, its output shape, its forward pass,
@@ -21,6 +22,14 @@ public interface NodeKind {
     /** Whether nodes of this kind carry arrays in {@code weights.npz} (and so need a name). */
     default boolean hasParameters() {
         return false;
+    }
+
+    /**
+     * The shapes of the node's arrays in {@code weights.npz} by PyTorch's names ({@code weight}, {@code bias},
+     * {@code running_mean}, {@code running_var}), from its fields alone; empty for a kind without parameters.
+     */
+    default Map<String, long[]> parameterShapes(LayerSpec l) {
+        return Map.of();
     }
 
     /** The fewest inputs a node of this kind takes. */

@@ -84,7 +84,7 @@ final class ConstantFolding {
         System.arraycopy(d, 0, outDims, 0, axis);
         System.arraycopy(indices.dims, 0, outDims, axis, indices.rank());
         System.arraycopy(d, axis + 1, outDims, axis + indices.rank(), d.length - axis - 1);
-        int[] idx = new int[(int) Tensor.size(outDims)];
+        int[] idx = new int[Tensor.foldedSize(outDims)];
         int k = 0;
         for (long o = 0; o < outer; o++) {
             for (int j = 0; j < indices.size(); j++) {
@@ -160,7 +160,7 @@ final class ConstantFolding {
         for (int i = axis + 1; i < dims.length; i++) {
             inner *= dims[i];
         }
-        int n = (int) Tensor.size(dims);
+        int n = Tensor.foldedSize(dims);
         float[] fv = anyFloat ? new float[n] : null;
         long[] lv = anyFloat ? null : new long[n];
         int k = 0;
@@ -223,7 +223,7 @@ final class ConstantFolding {
             step[ax] = st;
         }
         long[] srcStrides = Tensor.strides(data.dims);
-        int total = (int) Tensor.size(count);
+        int total = Tensor.foldedSize(count);
         int[] idx = new int[total];
         long[] pos = new long[r];
         for (int k = 0; k < total; k++) {
@@ -246,7 +246,7 @@ final class ConstantFolding {
         long[] dims = shape.longData();
         var value = Attrs.t(n, "value");
         Tensor v = value == null ? Tensor.floats(new long[] {1}, new float[] {0}) : Tensor.read(value, "the value of " + n.getName());
-        int size = (int) Tensor.size(dims);
+        int size = Tensor.foldedSize(dims);
         return v.pick(dims, new int[size]);
     }
 
@@ -330,7 +330,12 @@ final class ConstantFolding {
         double s = start.get(0);
         double l = limit.get(0);
         double d = delta.get(0);
-        int n = (int) Math.max(Math.ceil((l - s) / d), 0);
+        double count = Math.max(Math.ceil((l - s) / d), 0);
+        if (!(count <= Tensor.MAX_FOLDED_VALUES)) {
+            throw new OnnxException("Range(" + s + ", " + l + ", " + d + ") would hold more than " + Tensor.MAX_FOLDED_VALUES
+                    + " values");
+        }
+        int n = (int) count;
         if (start.isFloat()) {
             float[] v = new float[n];
             for (int i = 0; i < n; i++) {
@@ -364,7 +369,7 @@ final class ConstantFolding {
     static int[] broadcastIndex(long[] dims, long[] out) {
         int r = out.length;
         long[] st = Tensor.strides(dims);
-        int total = (int) Tensor.size(out);
+        int total = Tensor.foldedSize(out);
         int[] idx = new int[total];
         long[] pos = new long[r];
         int off = r - dims.length;

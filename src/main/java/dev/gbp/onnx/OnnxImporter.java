@@ -41,6 +41,11 @@ public final class OnnxImporter {
             "Pad", "Identity", "Dropout", "Constant", "Shape");
     static final int MIN_OPSET = 7;
     static final int MAX_OPSET = 18;
+    /**
+     * Largest ONNX file read, in bytes: 1 GiB (VGG-19 with its weights is 548 MB; protobuf itself stops at 2 GiB).
+     * Checked before the file is parsed.
+     */
+    public static final long MAX_FILE_BYTES = 1L << 30;
 
     private final Path file;
     private final String where;
@@ -91,9 +96,14 @@ public final class OnnxImporter {
     public static ImportedModel read(Path file) throws IOException {
         ModelProto model;
         try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new OnnxException(file + " is " + size + " bytes; gbp import reads ONNX files of at most " + MAX_FILE_BYTES
+                        + " bytes (1 GiB)");
+            }
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setRecursionLimit(200);
-            coded.setSizeLimit(Integer.MAX_VALUE);
+            coded.setSizeLimit((int) size); // the file may grow after its size was read
             model = ModelProto.parseFrom(coded);
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxException(file + " is not a readable ONNX model (truncated or not ONNX: " + e.getMessage() + ")", e);
@@ -257,7 +267,7 @@ public final class OnnxImporter {
         if (allConst && ConstantFolding.OPS.contains(op) && n.getInputCount() > 0) {
             try {
                 consts.put(n.getOutput(0), ConstantFolding.fold(n, in));
-            } catch (IllegalArgumentException | IndexOutOfBoundsException | NullPointerException e) {
+            } catch (IllegalArgumentException | IndexOutOfBoundsException | NullPointerException | OnnxException e) {
                 throw fail(n, "cannot compute it on its constant inputs: " + e.getMessage());
             }
             return;

@@ -104,12 +104,35 @@ final class Tensor {
         return longs(newDims, out);
     }
 
+    /** The number of values of {@code dims} (no negative dims), or {@link Long#MAX_VALUE} when that overflows a long. */
     static long size(long[] dims) {
         long n = 1;
         for (long d : dims) {
-            n *= d;
+            n = Math.multiplyHigh(n, d) != 0 || n * d < 0 ? Long.MAX_VALUE : n * d;
         }
         return n;
+    }
+
+    /** Most values of a tensor that import computes from constants (shapes and the like): 2^24. */
+    static final long MAX_FOLDED_VALUES = 1L << 24;
+
+    /**
+     * The number of values of a tensor computed at import, checked before it is allocated.
+     *
+     * @throws OnnxException when a dim is negative or there are more than {@link #MAX_FOLDED_VALUES}
+     */
+    static int foldedSize(long[] dims) {
+        for (long d : dims) {
+            if (d < 0) {
+                throw new OnnxException("a computed constant would have the negative dimension " + d);
+            }
+        }
+        long n = size(dims);
+        if (n > MAX_FOLDED_VALUES) {
+            throw new OnnxException("a computed constant of shape " + Arrays.toString(dims) + " would hold more than "
+                    + MAX_FOLDED_VALUES + " values");
+        }
+        return (int) n;
     }
 
     /** Row-major strides of {@code dims}. */
@@ -155,14 +178,18 @@ final class Tensor {
         int type = t.getDataType();
         TensorProto.DataType dt = TensorProto.DataType.forNumber(type);
         String typeName = dt != null ? dt.name() : "number " + type;
+        // The values the file holds are counted before the dims' worth is allocated.
         switch (type) {
             case 1: { // FLOAT
-                float[] v = new float[count];
                 if (raw != null) {
                     checkBytes(raw, count, 4, what);
-                    raw.asFloatBuffer().get(v);
                 } else {
                     checkCount(t.getFloatDataCount(), count, what);
+                }
+                float[] v = new float[count];
+                if (raw != null) {
+                    raw.asFloatBuffer().get(v);
+                } else {
                     for (int i = 0; i < count; i++) {
                         v[i] = t.getFloatData(i);
                     }
@@ -170,14 +197,17 @@ final class Tensor {
                 return floats(dims, v);
             }
             case 11: { // DOUBLE, converted
-                float[] v = new float[count];
                 if (raw != null) {
                     checkBytes(raw, count, 8, what);
+                } else {
+                    checkCount(t.getDoubleDataCount(), count, what);
+                }
+                float[] v = new float[count];
+                if (raw != null) {
                     for (int i = 0; i < count; i++) {
                         v[i] = (float) raw.getDouble(i * 8);
                     }
                 } else {
-                    checkCount(t.getDoubleDataCount(), count, what);
                     for (int i = 0; i < count; i++) {
                         v[i] = (float) t.getDoubleData(i);
                     }
@@ -185,12 +215,15 @@ final class Tensor {
                 return floats(dims, v);
             }
             case 7: { // INT64
-                long[] v = new long[count];
                 if (raw != null) {
                     checkBytes(raw, count, 8, what);
-                    raw.asLongBuffer().get(v);
                 } else {
                     checkCount(t.getInt64DataCount(), count, what);
+                }
+                long[] v = new long[count];
+                if (raw != null) {
+                    raw.asLongBuffer().get(v);
+                } else {
                     for (int i = 0; i < count; i++) {
                         v[i] = t.getInt64Data(i);
                     }
@@ -199,9 +232,13 @@ final class Tensor {
             }
             case 2: case 3: case 4: case 5: case 6: case 9: { // UINT8 INT8 UINT16 INT16 INT32 BOOL
                 int width = type == 6 ? 4 : (type == 4 || type == 5) ? 2 : 1;
-                long[] v = new long[count];
                 if (raw != null) {
                     checkBytes(raw, count, width, what);
+                } else {
+                    checkCount(t.getInt32DataCount(), count, what);
+                }
+                long[] v = new long[count];
+                if (raw != null) {
                     for (int i = 0; i < count; i++) {
                         switch (type) {
                             case 2: case 9: v[i] = raw.get(i) & 0xff; break;
@@ -212,7 +249,6 @@ final class Tensor {
                         }
                     }
                 } else {
-                    checkCount(t.getInt32DataCount(), count, what);
                     for (int i = 0; i < count; i++) {
                         v[i] = t.getInt32Data(i);
                     }
@@ -220,15 +256,18 @@ final class Tensor {
                 return longs(dims, v);
             }
             case 12: case 13: { // UINT32 UINT64
+                int width = type == 12 ? 4 : 8;
+                if (raw != null) {
+                    checkBytes(raw, count, width, what);
+                } else {
+                    checkCount(t.getUint64DataCount(), count, what);
+                }
                 long[] v = new long[count];
                 if (raw != null) {
-                    int width = type == 12 ? 4 : 8;
-                    checkBytes(raw, count, width, what);
                     for (int i = 0; i < count; i++) {
                         v[i] = width == 4 ? raw.getInt(i * 4) & 0xffffffffL : raw.getLong(i * 8);
                     }
                 } else {
-                    checkCount(t.getUint64DataCount(), count, what);
                     for (int i = 0; i < count; i++) {
                         v[i] = t.getUint64Data(i);
                     }

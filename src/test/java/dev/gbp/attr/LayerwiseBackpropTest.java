@@ -284,18 +284,18 @@ class LayerwiseBackpropTest {
     @Test
     void badTargetsAreClearErrors() {
         ModelSpec spec = DefaultArchitecture.cifar10();
-        String m = assertThrows(IllegalArgumentException.class, () -> Target.parse("max-neuron:conv99", spec)).getMessage();
+        String m = assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("max-neuron:conv99", spec)).getMessage();
         assertTrue(m.contains("conv99") && m.contains("conv3_relu"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Target.parse("neuron:conv3_relu:64,0,0", spec)).getMessage();
+        m = assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("neuron:conv3_relu:64,0,0", spec)).getMessage();
         assertTrue(m.contains("outside") && m.contains("0..63"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Target.parse("neuron:conv3_relu:1,2", spec)).getMessage();
+        m = assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("neuron:conv3_relu:1,2", spec)).getMessage();
         assertTrue(m.contains("<c>,<y>,<x>"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Target.parse("class:zebra", spec)).getMessage();
+        m = assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("class:zebra", spec)).getMessage();
         assertTrue(m.contains("zebra") && m.contains("airplane"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> Target.parse("hottest", spec)).getMessage();
+        m = assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("hottest", spec)).getMessage();
         assertTrue(m.contains("max-neuron:<layer>"), m);
-        assertThrows(IllegalArgumentException.class, () -> Target.parse("channel-max:conv3_relu:x", spec));
-        assertThrows(IllegalArgumentException.class, () -> Target.parse("max-neuron:99", spec));
+        assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("channel-max:conv3_relu:x", spec));
+        assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("max-neuron:99", spec));
         assertEquals(Target.classLogit(3), Target.parse("class:cat", spec));
         assertEquals(Target.maxNeuron("9"), Target.parse("max-neuron:9", spec));
         assertEquals("neuron:conv3_relu:1,2,3", Target.parse("neuron:conv3_relu:1,2,3", spec).spec());

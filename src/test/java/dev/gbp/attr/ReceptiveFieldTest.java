@@ -148,7 +148,7 @@ class ReceptiveFieldTest {
         ((com.fasterxml.jackson.databind.node.ArrayNode) tiny.get("layers")).addObject().put("type", "linear").put("name", "fc")
                 .put("in_features", 2).put("out_features", 10);
         ModelSpec spec = ModelSpec.fromJson(tiny);
-        String m = assertThrows(IllegalArgumentException.class, () -> Target.parse("max-interior-neuron:r", spec)).getMessage();
+        String m = assertThrows(dev.gbp.GbpInputException.class, () -> Target.parse("max-interior-neuron:r", spec)).getMessage();
         assertTrue(m.contains("'r'") && m.contains("interior"), m);
     }
 

@@ -87,6 +87,35 @@ class CifarReaderTest {
         assertThrows(DataException.class, () -> CifarReader.read(tmp.resolve("nope"), CifarReader.Split.TEST));
     }
 
+    /** A file of {@code bytes} bytes that holds nothing (sparse: no disk is used). */
+    private static Path sparse(Path file, long bytes) throws Exception {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return file;
+    }
+
+    @Test
+    void aThreeGigabyteBinIsRefusedFromItsLengthBeforeAnythingIsRead() throws Exception {
+        // 1,000,000 whole records (3.07 GB). Before: Files.readAllBytes ran out of memory.
+        Path f = sparse(tmp.resolve("huge.bin"), 1_000_000L * 3073);
+        DataException e = assertThrows(DataException.class, () -> CifarReader.read(f, CifarReader.Split.TEST));
+        assertTrue(e.getMessage().startsWith(f + ": 1000000 records (3073000000 bytes); at most 100000 are read"), e.getMessage());
+    }
+
+    @Test
+    void aSplitWhoseFilesTogetherHoldTooManyRecordsIsRefusedBeforeReading() throws Exception {
+        Path dir = TestFiles.writeCifarFolder(tmp.resolve("big"), 1);
+        for (String name : CifarReader.TRAIN_FILES) {
+            sparse(dir.resolve(name), 30_000L * 3073);
+        }
+        DataException e = assertThrows(DataException.class, () -> CifarReader.read(dir, CifarReader.Split.TRAIN));
+        assertTrue(e.getMessage().contains("train files hold more than 100000 records"), e.getMessage());
+        sparse(dir.resolve(CifarReader.META_FILE), 10L << 20);
+        e = assertThrows(DataException.class, () -> CifarReader.read(dir, CifarReader.Split.TEST));
+        assertTrue(e.getMessage().startsWith(dir.resolve(CifarReader.META_FILE) + ": 10485760 bytes"), e.getMessage());
+    }
+
     @Test
     void realTestSetStartsWithCatShipShipPlane() {
         Path dir = TestFiles.realCifarOrSkip();

@@ -87,7 +87,7 @@ class ModelSpecTest {
     @Test
     void missingFieldsAndUnknownFieldsAreErrors() {
         assertTrue(error("{\"type\":\"conv2d\",\"name\":\"c\",\"in_channels\":3,\"kernel_size\":3}").contains("out_channels"));
-        assertTrue(error("{\"type\":\"relu\",\"slope\":0.1}").contains("unknown field \"slope\""));
+        assertTrue(error("{\"type\":\"relu\",\"slope\":0.1}").contains("unknown field 'slope'"));
         assertTrue(error("{\"type\":\"linear\",\"in_features\":3,\"out_features\":2}").contains("need a \"name\""));
     }
 

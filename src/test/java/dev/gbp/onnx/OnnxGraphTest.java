@@ -112,4 +112,40 @@ class OnnxGraphTest {
         e = assertThrows(OnnxException.class, () -> OnnxImporter.read(g));
         assertTrue(e.getMessage().contains("node 'bias' (Add)"), e.getMessage());
     }
+
+    private static TensorProto int64(String name, long v) {
+        return TensorProto.newBuilder().setName(name).setDataType(7)
+                .setRawData(ByteString.copyFrom(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array())).build();
+    }
+
+    @Test
+    void aConstantTooLargeToComputeIsRefusedNamingTheNode() throws IOException {
+        // Range(0, 10, 0): before, new float[Integer.MAX_VALUE] (OutOfMemoryError, a crash).
+        Path f = write(info("x", "N", 3, 4, 4), List.of(node("Range", "r", List.of("s", "l", "d"), "steps"),
+                node("Flatten", "f", List.of("x"), "logits")), List.of(int64("s", 0), int64("l", 10), int64("d", 0)));
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.read(f));
+        assertTrue(e.getMessage().contains("node 'r' (Range)") && e.getMessage().contains("more than 16777216 values"),
+                e.getMessage());
+    }
+
+    @Test
+    void dimsWhoseProductOverflowsAreRefusedNotWrapped() throws IOException {
+        // 2^32 x 2^32 wrapped to 0 values before, so an empty tensor passed for a huge one.
+        TensorProto huge = TensorProto.newBuilder().setName("w1").setDataType(1).addDims(1L << 32).addDims(1L << 32)
+                .setRawData(ByteString.EMPTY).build();
+        Path f = write(info("x", "N", 3, 4, 4), List.of(node("Conv", "c", List.of("x", "w1"), "y"),
+                node("Flatten", "f", List.of("y"), "logits")), List.of(huge));
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.read(f));
+        assertTrue(e.getMessage().contains("initializer 'w1' is too large"), e.getMessage());
+    }
+
+    @Test
+    void aFileAboveOneGibibyteIsRefusedFromItsSize() throws IOException {
+        Path f = tmp.resolve("huge.onnx");
+        try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            r.setLength((1L << 30) + 1); // sparse: no disk used
+        }
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.read(f));
+        assertTrue(e.getMessage().startsWith(f + " is 1073741825 bytes; gbp import reads ONNX files of at most"), e.getMessage());
+    }
 }
