@@ -148,7 +148,18 @@ public sealed interface AtlasSource extends Serializable {
                 }
                 i += run;
             }
-            return CifarReader.parse(all, split + " records", classes);
+            int n = indices.length;
+            byte[] pixels = new byte[n * CifarImages.PIXELS];
+            int[] labels = new int[n];
+            for (int k = 0; k < n; k++) {
+                int label = all[k * CifarImages.RECORD_BYTES] & 0xff;
+                if (label > 9) {
+                    throw new DataException(split + " record " + indices[k] + " has label " + label + " (labels are 0..9)");
+                }
+                labels[k] = label;
+                System.arraycopy(all, k * CifarImages.RECORD_BYTES + 1, pixels, k * CifarImages.PIXELS, CifarImages.PIXELS);
+            }
+            return new CifarImages(pixels, labels, classes);
         }
     }
 

@@ -38,12 +38,15 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Property-based fuzzing of every reader of user files and strings: CIFAR {@code .bin}, {@code .npy}, {@code .npz},
@@ -65,7 +68,12 @@ class ReadersFuzzTest {
         }
     }
 
-    @AfterContainer
+    /** A generator from a function of a seeded {@link Random} (QuickTheories varies the seed). */
+    static <T> Gen<T> fromRandom(Function<Random, T> f) {
+        return longs().all().map((Long seed) -> f.apply(new Random(seed)));
+    }
+
+    @AfterAll
     static void cleanUp() throws IOException {
         try (var files = Files.list(DIR)) {
             for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
@@ -132,9 +140,8 @@ class ReadersFuzzTest {
 
     // ---- CIFAR .bin ----
 
-    @Provide
-    Arbitrary<byte[]> cifarBytes() {
-        return Arbitraries.randomValue(r -> {
+    Gen<byte[]> cifarBytes() {
+        return fromRandom(r -> {
             byte[] records = new byte[CifarImages.RECORD_BYTES * (1 + r.nextInt(3))];
             r.nextBytes(records);
             for (int i = 0; i < records.length; i += CifarImages.RECORD_BYTES) {
@@ -144,8 +151,12 @@ class ReadersFuzzTest {
         });
     }
 
-    @Property(tries = 150)
-    void cifarBinFilesAreReadOrRefusedByName(@ForAll("cifarBytes") byte[] bytes) {
+    @Test
+    void cifarBinFilesAreReadOrRefusedByName() {
+        qt().withExamples(150).forAll(cifarBytes()).checkAssert(this::cifarBinFilesAreReadOrRefusedByNameCase);
+    }
+
+    void cifarBinFilesAreReadOrRefusedByNameCase(byte[] bytes) {
         Path f = write("fuzz.bin", bytes);
         CifarImages im = readOrRefuse(f.toString(), () -> CifarReader.read(f, CifarReader.Split.TEST));
         if (im != null) {
@@ -163,9 +174,8 @@ class ReadersFuzzTest {
             "'>f4'", "'<f8'", "'|u1'", "'O'", "'<U3'", "True", "False", "(", ")", ",", ":", "{", "}", "2", "3", "-1", "10.0",
             "99999999999", "2147483647", "0", "3L", "[", "]", "'", "\"", " ", "\n", "\\", "()", "(2,)", "(2, 3)");
 
-    @Provide
-    Arbitrary<byte[]> npyBytes() {
-        return Arbitraries.randomValue(r -> {
+    Gen<byte[]> npyBytes() {
+        return fromRandom(r -> {
             long[] shape = r.nextBoolean() ? new long[] {1 + r.nextInt(5)} : new long[] {1 + r.nextInt(3), 1 + r.nextInt(3)};
             byte[] valid = Npy.toBytes(new NpyArray(shape, new float[(int) NpyArray.size(shape)]));
             if (r.nextBoolean()) {
@@ -187,8 +197,12 @@ class ReadersFuzzTest {
         });
     }
 
-    @Property(tries = 400)
-    void npyArraysAreReadOrRefusedByName(@ForAll("npyBytes") byte[] bytes) {
+    @Test
+    void npyArraysAreReadOrRefusedByName() {
+        qt().withExamples(400).forAll(npyBytes()).checkAssert(this::npyArraysAreReadOrRefusedByNameCase);
+    }
+
+    void npyArraysAreReadOrRefusedByNameCase(byte[] bytes) {
         NpyArray a = readOrRefuse("fuzz.npy", () -> Npy.parse(bytes, "fuzz.npy"));
         if (a != null && a.isFloat32()) {
             assertEquals(NpyArray.size(a.shape()), a.data().length);
@@ -201,9 +215,8 @@ class ReadersFuzzTest {
 
     private static final Path BUNDLE = Path.of("src/test/resources/fixtures/numpy-bundle");
 
-    @Provide
-    Arbitrary<byte[]> npzBytes() {
-        return Arbitraries.randomValue(r -> {
+    Gen<byte[]> npzBytes() {
+        return fromRandom(r -> {
             try {
                 byte[] numpy = Files.readAllBytes(BUNDLE.resolve("weights.npz"));
                 if (r.nextInt(3) > 0) {
@@ -220,8 +233,12 @@ class ReadersFuzzTest {
         });
     }
 
-    @Property(tries = 300)
-    void npzArchivesAreReadOrRefusedByName(@ForAll("npzBytes") byte[] bytes) {
+    @Test
+    void npzArchivesAreReadOrRefusedByName() {
+        qt().withExamples(300).forAll(npzBytes()).checkAssert(this::npzArchivesAreReadOrRefusedByNameCase);
+    }
+
+    void npzArchivesAreReadOrRefusedByNameCase(byte[] bytes) {
         Path f = write("fuzz.npz", bytes);
         Map<String, NpyArray> any = readOrRefuse(f.toString(), () -> Npz.read(f));
         ModelSpec spec = ModelSpec.read(BUNDLE.resolve("model.json"));
@@ -253,9 +270,8 @@ class ReadersFuzzTest {
             "-1e400", "1e-400", "2147483647", "2147483648", "1048577", "1000000000", "1e9", "3.0", "-0", "1E+2",
             "1" + "0".repeat(400), "\"3\"", "null", "true", "[]", "{}", "[3, 3]", "[1, 2, 3, 4]", "[4294967299, 1]");
 
-    @Provide
-    Arbitrary<String> modelJson() {
-        return Arbitraries.randomValue(r -> {
+    Gen<String> modelJson() {
+        return fromRandom(r -> {
             String file = List.of("models/cifar10-seed/model.json", "models/cifar10-resnet/model.json",
                     BUNDLE.resolve("model.json").toString()).get(r.nextInt(3));
             try {
@@ -299,8 +315,12 @@ class ReadersFuzzTest {
         }
     }
 
-    @Property(tries = 300)
-    void modelDescriptionsAreReadOrRefusedNamingTheFile(@ForAll("modelJson") String json) {
+    @Test
+    void modelDescriptionsAreReadOrRefusedNamingTheFile() {
+        qt().withExamples(300).forAll(modelJson()).checkAssert(this::modelDescriptionsAreReadOrRefusedNamingTheFileCase);
+    }
+
+    void modelDescriptionsAreReadOrRefusedNamingTheFileCase(String json) {
         Path f = write("model.json", json.getBytes(StandardCharsets.UTF_8));
         ModelSpec spec = readOrRefuse(f.toString(), () -> ModelSpec.read(f));
         if (spec != null) {
@@ -317,9 +337,8 @@ class ReadersFuzzTest {
 
     // ---- pictures ----
 
-    @Provide
-    Arbitrary<byte[]> pictureBytes() {
-        return Arbitraries.randomValue(r -> {
+    Gen<byte[]> pictureBytes() {
+        return fromRandom(r -> {
             int w = 1 + r.nextInt(40);
             int h = 1 + r.nextInt(40);
             int[] types = {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_INT_ARGB,
@@ -341,8 +360,12 @@ class ReadersFuzzTest {
         });
     }
 
-    @Property(tries = 150)
-    void picturesAreReadOrRefusedByName(@ForAll("pictureBytes") byte[] bytes) {
+    @Test
+    void picturesAreReadOrRefusedByName() {
+        qt().withExamples(150).forAll(pictureBytes()).checkAssert(this::picturesAreReadOrRefusedByNameCase);
+    }
+
+    void picturesAreReadOrRefusedByNameCase(byte[] bytes) {
         Path f = write("fuzz.png", bytes);
         CifarImages im = readOrRefuse(f.toString(), () -> ImageFiles.read(List.of(f), 3, 16, 16, ImageFiles.Resize.STRETCH,
                 1 << 20, new ArrayList<>(), new ArrayList<>(), x -> {}));
@@ -362,9 +385,8 @@ class ReadersFuzzTest {
             "x".repeat(300));
 
     /** Targets by their grammar (kind, layer or class, position) with random parts, and random text. */
-    @Provide
-    Arbitrary<String> targets() {
-        Arbitrary<String> structured = Arbitraries.randomValue(r -> {
+    Gen<String> targets() {
+        Gen<String> structured = fromRandom(r -> {
             StringBuilder b = new StringBuilder(KINDS.get(r.nextInt(KINDS.size())));
             if (r.nextInt(6) > 0) {
                 b.append(':').append(PARTS.get(r.nextInt(PARTS.size())));
@@ -380,11 +402,22 @@ class ReadersFuzzTest {
             }
             return b.toString();
         });
-        return Arbitraries.oneOf(structured, structured, Arbitraries.strings().all().ofMaxLength(60));
+        Gen<String> text = fromRandom(r -> {
+            char[] cs = new char[r.nextInt(61)];
+            for (int i = 0; i < cs.length; i++) {
+                cs[i] = (char) r.nextInt(Character.MAX_VALUE + 1);
+            }
+            return new String(cs);
+        });
+        return Generate.oneOf(structured, structured, text);
     }
 
-    @Property(tries = 1000)
-    void targetsAreParsedOrRefusedForTheTargetParameter(@ForAll("targets") String spec) {
+    @Test
+    void targetsAreParsedOrRefusedForTheTargetParameter() {
+        qt().withExamples(1000).forAll(targets()).checkAssert(this::targetsAreParsedOrRefusedForTheTargetParameterCase);
+    }
+
+    void targetsAreParsedOrRefusedForTheTargetParameterCase(String spec) {
         try {
             Target t = Target.parse(spec, SPEC);
             int layer = t.layer(SPEC);
