@@ -18,7 +18,13 @@ import java.util.zip.ZipOutputStream;
 public final class Npz {
     private Npz() {}
 
-    /** Every array of the archive by name (without the {@code .npy} suffix), in archive order. */
+    /**
+     * Every array of the archive by name (without the {@code .npy} suffix), in archive order.
+     *
+     * @param file the archive
+     * @return the arrays by name
+     * @throws ModelException naming the file (and entry) when it cannot be read or an entry is malformed
+     */
     public static Map<String, NpyArray> read(Path file) {
         Map<String, NpyArray> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -43,6 +49,10 @@ public final class Npz {
     /**
      * Writes arrays as an uncompressed archive (as {@code numpy.savez} does), names sorted, with a
      * fixed time stamp so that the same arrays always give the same bytes.
+     *
+     * @param file the archive, replaced if it exists
+     * @param arrays float32 arrays by name
+     * @throws IOException when the file cannot be written
      */
     public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
         try (OutputStream fo = new BufferedOutputStream(Files.newOutputStream(file));
