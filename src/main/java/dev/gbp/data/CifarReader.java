@@ -14,15 +14,26 @@ import java.util.List;
  * test); a single {@code .bin} file may hold any whole number of records.
  */
 public final class CifarReader {
+    /** The training split's files, in order. */
     public static final List<String> TRAIN_FILES = List.of(
             "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+    /** The test split's file. */
     public static final String TEST_FILE = "test_batch.bin";
+    /** The class names, one per line. */
     public static final String META_FILE = "batches.meta.txt";
 
     /** Which part of the data set. */
     public enum Split {
-        TRAIN, TEST;
+        /** The 50,000 training records ({@link #TRAIN_FILES}). */
+        TRAIN,
+        /** The 10,000 test records ({@link #TEST_FILE}). */
+        TEST;
 
+        /**
+         * The split's files.
+         *
+         * @return their names, in order
+         */
         public List<String> files() {
             return this == TRAIN ? TRAIN_FILES : List.of(TEST_FILE);
         }
@@ -30,7 +41,14 @@ public final class CifarReader {
 
     private CifarReader() {}
 
-    /** Reads {@code split} from a folder, or the whole of a single {@code .bin} file. */
+    /**
+     * Reads {@code split} from a folder, or the whole of a single {@code .bin} file.
+     *
+     * @param path the folder, or a {@code .bin} file
+     * @param split the part to read from a folder (ignored for a file)
+     * @return the images with their labels
+     * @throws DataException naming the file or record when a file is missing or malformed
+     */
     public static CifarImages read(Path path, Split split) {
         if (Files.isDirectory(path)) {
             List<String> classes = readClassNames(path);
@@ -52,12 +70,22 @@ public final class CifarReader {
         throw new DataException("no such CIFAR-10 file or folder: " + path);
     }
 
-    /** True when {@code dir} holds every file of the official binary layout. */
+    /**
+     * True when {@code dir} holds every file of the official binary layout.
+     *
+     * @param dir the folder
+     * @return whether none is missing
+     */
     public static boolean isComplete(Path dir) {
         return Files.isDirectory(dir) && missingFiles(dir).isEmpty();
     }
 
-    /** The files of the official binary layout (the five training files and the test file) that {@code dir} lacks. */
+    /**
+     * The files of the official binary layout (the five training files and the test file) that {@code dir} lacks.
+     *
+     * @param dir the folder
+     * @return the missing files' names, empty when it is complete
+     */
     public static List<String> missingFiles(Path dir) {
         List<String> missing = new ArrayList<>();
         for (String f : TRAIN_FILES) {
@@ -71,7 +99,14 @@ public final class CifarReader {
         return missing;
     }
 
-    /** Reads every record of one file, checking its size and labels. */
+    /**
+     * Reads every record of one file, checking its size and labels.
+     *
+     * @param file the {@code .bin} file
+     * @param classes the class names labels index
+     * @return the images with their labels
+     * @throws DataException naming the file or record when it is missing or malformed
+     */
     public static CifarImages readFile(Path file, List<String> classes) {
         byte[] bytes;
         try {
@@ -82,7 +117,15 @@ public final class CifarReader {
         return parse(bytes, file.toString(), classes);
     }
 
-    /** Parses records from memory; {@code source} names them in error messages. */
+    /**
+     * Parses records from memory; {@code source} names them in error messages.
+     *
+     * @param bytes whole records
+     * @param source where they come from, for messages
+     * @param classes the class names labels index
+     * @return the images with their labels
+     * @throws DataException naming {@code source} and the record when the size or a label is wrong
+     */
     public static CifarImages parse(byte[] bytes, String source, List<String> classes) {
         if (bytes.length == 0 || bytes.length % CifarImages.RECORD_BYTES != 0) {
             throw new DataException(source + ": size " + bytes.length + " bytes is not a whole number of "
@@ -103,7 +146,12 @@ public final class CifarReader {
         return new CifarImages(pixels, labels, classes);
     }
 
-    /** Class names from {@code batches.meta.txt}, or the standard ten when the file is absent. */
+    /**
+     * Class names from {@code batches.meta.txt}, or the standard ten when the file is absent.
+     *
+     * @param dir the data folder
+     * @return the names in label order
+     */
     public static List<String> readClassNames(Path dir) {
         Path meta = dir.resolve(META_FILE);
         if (!Files.isRegularFile(meta)) {
