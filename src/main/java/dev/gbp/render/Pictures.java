@@ -138,11 +138,11 @@ public final class Pictures {
     /**
      * Outlines a box given in unscaled pixels ({x0, y0, x1, y1}, inclusive) on a picture upscaled by {@code scale}.
      *
-     * @param picture the picture, drawn on
+     * @param picture the picture (unchanged)
      * @param box {x0, y0, x1, y1}, inclusive, in unscaled pixels
      * @param scale the picture's upscaling factor
      * @param color the outline's colour
-     * @return {@code picture}
+     * @return a copy of the picture with the outline
      */
     public static BufferedImage outline(BufferedImage picture, int[] box, int scale, Color color) {
         BufferedImage copy = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);
