@@ -390,6 +390,7 @@ public final class Network implements AutoCloseable {
      * @param source where they come from, for messages (e.g. the file)
      * @throws ModelException naming the node and array when one is missing, not float32, of the wrong shape or
      *     left over
+     */
     public void setWeights(Map<String, NpyArray> weights, String source) {
         TreeSet<String> unused = new TreeSet<>(weights.keySet());
         for (int i = 0; i < blocks.length; i++) {
