@@ -18,7 +18,9 @@ public class GbpInputException extends RuntimeException {
     /** Longest piece of user input that a message quotes; see {@link #quote(String)}. */
     public static final int MAX_QUOTED = 120;
 
+    /** The library parameter at fault, or {@code null}; see {@link #parameter()}. */
     private final String parameter;
+    /** What is wrong with it, or the whole message; see {@link #problem()}. */
     private final String problem;
 
     /**

@@ -9,9 +9,14 @@ public interface Attribution {
      *
      * @param input normalised images, N x C x H x W
      * @param target what to explain, resolved per image
+     * @return one map per image, N x C x H x W, and what the target resolved to
      */
     AttributionResult attribute(NDArray input, Target target);
 
-    /** The method's name in outputs. */
+    /**
+     * The method's name in outputs.
+     *
+     * @return the name, e.g. {@code guided} (as {@link Methods#NAMES} spells it)
+     */
     String name();
 }

@@ -29,28 +29,57 @@ public final class AttributionResult {
         this.reluSitesOnPath = reluSitesOnPath;
     }
 
+    /**
+     * The method that computed the maps.
+     *
+     * @return its name, e.g. {@code guided}
+     */
     public String method() {
         return method;
     }
 
+    /**
+     * What the maps explain, as it was asked for; {@link #choice(int)} says what it resolved to per image.
+     *
+     * @return the target
+     */
     public Target target() {
         return target;
     }
 
+    /**
+     * The number of images.
+     *
+     * @return N
+     */
     public int size() {
         return choices.length;
     }
 
-    /** All maps, N x C x H x W in row-major order (not a copy). */
+    /**
+     * All maps, N x C x H x W in row-major order (not a copy).
+     *
+     * @return the maps; do not change them
+     */
     public float[] maps() {
         return maps;
     }
 
+    /**
+     * The shape of {@link #maps()}.
+     *
+     * @return {N, C, H, W}, a copy
+     */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** The map of image {@code i} (C x H x W), copied. */
+    /**
+     * The map of image {@code i} (C x H x W), copied.
+     *
+     * @param i the image, 0 to {@link #size()} - 1
+     * @return its map, C x H x W in row-major order
+     */
     public float[] map(int i) {
         int per = maps.length / choices.length;
         float[] m = new float[per];
@@ -58,37 +87,76 @@ public final class AttributionResult {
         return m;
     }
 
+    /**
+     * What the target resolved to for image {@code i}.
+     *
+     * @param i the image, 0 to {@link #size()} - 1
+     * @return the chosen neuron or logit, its value and its lead over the runner-up
+     */
     public NeuronChoice choice(int i) {
         return choices[i];
     }
 
-    /** The chosen neuron or logit of every image, copied. */
+    /**
+     * The chosen neuron or logit of every image, copied.
+     *
+     * @return one choice per image
+     */
     public NeuronChoice[] choices() {
         return choices.clone();
     }
 
-    /** Whether the predicted classes are known (class targets, or after {@link #withPredictions}). */
+    /**
+     * Whether the predicted classes are known (class targets, or after {@link #withPredictions}).
+     *
+     * @return true when {@link #predicted(int)} and {@link #probability(int)} may be called
+     */
     public boolean hasPredictions() {
         return predicted != null;
     }
 
+    /**
+     * The class the network predicts for image {@code i}.
+     *
+     * @param i the image, 0 to {@link #size()} - 1
+     * @return the arg-max class index
+     * @throws IllegalStateException when the predictions are not known ({@link #hasPredictions()})
+     */
     public int predicted(int i) {
         requirePredictions();
         return predicted[i];
     }
 
+    /**
+     * The softmax probability of the predicted class of image {@code i}.
+     *
+     * @param i the image, 0 to {@link #size()} - 1
+     * @return the probability, 0 to 1
+     * @throws IllegalStateException when the predictions are not known ({@link #hasPredictions()})
+     */
     public float probability(int i) {
         requirePredictions();
         return probability[i];
     }
 
-    /** The predicted class of every image. */
+    /**
+     * The predicted class of every image.
+     *
+     * @return one class index per image, a copy
+     * @throws IllegalStateException when the predictions are not known ({@link #hasPredictions()})
+     */
     public int[] predictedAll() {
         requirePredictions();
         return predicted.clone();
     }
 
-    /** The same maps with the network's predictions for the images attached. */
+    /**
+     * The same maps with the network's predictions for the images attached.
+     *
+     * @param classes the predicted class of each image
+     * @param probabilities the probability of each image's predicted class
+     * @return a new result; this one is unchanged
+     */
     public AttributionResult withPredictions(int[] classes, float[] probabilities) {
         if (classes.length != size() || probabilities.length != size()) {
             throw new IllegalArgumentException("one prediction per image is needed");
@@ -99,7 +167,13 @@ public final class AttributionResult {
         return r;
     }
 
-    /** Adds a per-image quantity a method reports (e.g. integrated gradients' completeness gap). */
+    /**
+     * Adds a per-image quantity a method reports (e.g. integrated gradients' completeness gap).
+     *
+     * @param name the quantity's name in outputs, e.g. {@code completeness_gap}
+     * @param perImage one value per image (copied)
+     * @return this result
+     */
     public AttributionResult withExtra(String name, float[] perImage) {
         if (perImage.length != size()) {
             throw new IllegalArgumentException(name + ": one value per image is needed");
@@ -108,7 +182,11 @@ public final class AttributionResult {
         return this;
     }
 
-    /** Per-image quantities the method reported, by name (insertion order). */
+    /**
+     * Per-image quantities the method reported, by name (insertion order).
+     *
+     * @return an unmodifiable map from name to one value per image
+     */
     public java.util.Map<String, float[]> extras() {
         return java.util.Collections.unmodifiableMap(extras);
     }
@@ -120,12 +198,20 @@ public final class AttributionResult {
         }
     }
 
-    /** ReLU call sites that received the method's rule in the backward pass. */
+    /**
+     * ReLU call sites that received the method's rule in the backward pass.
+     *
+     * @return the count; it equals {@link #reluSitesOnPath()} for every method
+     */
     public int reluSitesApplied() {
         return reluSitesApplied;
     }
 
-    /** ReLU call sites between the input and the seeded layer. */
+    /**
+     * ReLU call sites between the input and the seeded layer.
+     *
+     * @return the count
+     */
     public int reluSitesOnPath() {
         return reluSitesOnPath;
     }

@@ -14,6 +14,11 @@ import dev.gbp.model.Network;
 public final class AutogradGradient implements Attribution {
     private final Network net;
 
+    /**
+     * The gradient of {@code net}'s targets; freezes its parameters.
+     *
+     * @param net the network to explain
+     */
     public AutogradGradient(Network net) {
         this.net = net;
         net.freeze(true);

@@ -23,10 +23,22 @@ public enum Baseline {
         this.id = id;
     }
 
+    /**
+     * The name used on the command line and in outputs.
+     *
+     * @return {@code zero}, {@code black} or {@code blur}
+     */
     public String id() {
         return id;
     }
 
+    /**
+     * The baseline named {@code s}, in any case.
+     *
+     * @param s {@code zero}, {@code black} or {@code blur}
+     * @return the baseline
+     * @throws IllegalArgumentException for another name
+     */
     public static Baseline parse(String s) {
         for (Baseline b : values()) {
             if (b.id.equals(s.toLowerCase(Locale.ROOT))) {
@@ -36,7 +48,17 @@ public enum Baseline {
         throw new IllegalArgumentException("unknown baseline '" + s + "' (zero, black, blur)");
     }
 
-    /** The baseline of one normalised image (C x H x W); {@code mean} and {@code std} are the model's. */
+    /**
+     * The baseline of one normalised image (C x H x W); {@code mean} and {@code std} are the model's.
+     *
+     * @param image the normalised image, C x H x W row-major
+     * @param c channels
+     * @param h height
+     * @param w width
+     * @param mean the model's per-channel mean (of pixels in [0, 1])
+     * @param std the model's per-channel standard deviation
+     * @return the baseline, in the same layout and normalised space
+     */
     public float[] of(float[] image, int c, int h, int w, float[] mean, float[] std) {
         float[] out = new float[image.length];
         switch (this) {
@@ -54,7 +76,16 @@ public enum Baseline {
         }
     }
 
-    /** Separable Gaussian blur (kernel radius ceil(3 sigma), normalised, edges replicated). */
+    /**
+     * Separable Gaussian blur (kernel radius ceil(3 sigma), normalised, edges replicated).
+     *
+     * @param image C x H x W row-major
+     * @param c channels
+     * @param h height
+     * @param w width
+     * @param sigma the Gaussian's standard deviation, in pixels
+     * @return the blurred image, each channel on its own
+     */
     public static float[] gaussianBlur(float[] image, int c, int h, int w, double sigma) {
         int r = (int) Math.ceil(3 * sigma);
         double[] k = new double[2 * r + 1];

@@ -15,7 +15,15 @@ public final class BatchRunner {
     private BatchRunner() {}
 
     /**
+     * Explains every image of a set, {@code batchSize} at a time, and attaches the network's predictions.
+     *
+     * @param method the attribution method
+     * @param net the network {@code method} explains
+     * @param images the images, of the network's input size
+     * @param target what to explain, resolved per image
+     * @param batchSize images per batch, at least 1
      * @param progress told the number of images done after each batch (may be null)
+     * @return the maps of every image in order, with the predicted classes
      */
     public static AttributionResult run(Attribution method, Network net, CifarImages images, Target target,
             int batchSize, IntConsumer progress) {

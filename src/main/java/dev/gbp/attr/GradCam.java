@@ -20,8 +20,12 @@ public final class GradCam implements Attribution {
     private final LayerwiseBackprop guidedBackprop;
 
     /**
+     * Grad-CAM, or guided Grad-CAM, of {@code net}.
+     *
+     * @param net the network to explain
      * @param layerRef the layer A (name or index); null picks the default: the target's own layer for
      *     neuron targets when it is 4-D, else the last 4-D layer of the network
+     * @param guided true for guided Grad-CAM
      */
     public GradCam(Network net, String layerRef, boolean guided) {
         this.net = net;
@@ -36,7 +40,12 @@ public final class GradCam implements Attribution {
         return guided ? "guided-gradcam" : "gradcam";
     }
 
-    /** The layer Grad-CAM looks at for {@code target}. */
+    /**
+     * The layer Grad-CAM looks at for {@code target}.
+     *
+     * @param target what is explained
+     * @return the layer's index
+     */
     public int camLayer(Target target) {
         ModelSpec spec = net.spec();
         int seeded = target.layer(spec);

@@ -7,6 +7,12 @@ import dev.gbp.model.Network;
 public final class InputXGradient implements Attribution {
     private final UnitGradients gradients;
 
+    /**
+     * Input x gradient of {@code net}'s targets.
+     *
+     * @param net the network to explain
+     * @param internalBatch rows per internal batch, at least 1
+     */
     public InputXGradient(Network net, int internalBatch) {
         this.gradients = new UnitGradients(net, ReluRule.GRADIENT, internalBatch);
     }

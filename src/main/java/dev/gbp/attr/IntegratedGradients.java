@@ -14,6 +14,14 @@ public final class IntegratedGradients implements Attribution {
     private final int steps;
     private final Baseline baseline;
 
+    /**
+     * Integrated gradients of {@code net}'s targets.
+     *
+     * @param net the network to explain
+     * @param steps points on the path from the baseline to the image, at least 1
+     * @param baseline where the path starts
+     * @param internalBatch rows per internal batch (images x steps are run in batches of this size), at least 1
+     */
     public IntegratedGradients(Network net, int steps, Baseline baseline, int internalBatch) {
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + steps);

@@ -17,7 +17,7 @@ import dev.gbp.model.Network;
  *
  * <p>DJL has no backward hooks, so the forward pass runs each node on detached copies of its inputs
  * inside one gradient collector. The backward walk then takes, node by node, the exact
- * vector-Jacobian product: in closed form where the node's kind has one ({@link NodeKind#backward}:
+ * vector-Jacobian product: in closed form where the node's kind has one ({@link dev.gbp.model.NodeKind#backward}:
  * stride-1 convolutions, BatchNorm, linear, add, concat, pad, flatten, dropout, identity), otherwise
  * from the node's own small autograd graph seeded with its signal (max-pool with PyTorch's
  * first-maximum routing, average pooling, strided or grouped convolutions, global pooling). Where a
@@ -30,16 +30,32 @@ public final class LayerwiseBackprop implements Attribution {
     private final Network net;
     private final ReluRule rule;
 
+    /**
+     * The method that applies {@code rule} at every rectifier of {@code net}; freezes its parameters.
+     *
+     * @param net the network to explain
+     * @param rule what a ReLU call site hands down: {@link ReluRule#GUIDED} for guided backpropagation
+     */
     public LayerwiseBackprop(Network net, ReluRule rule) {
         this.net = net;
         this.rule = rule;
         net.freeze(true); // only the input path is differentiated; parameters never collect gradients
     }
 
+    /**
+     * The rule applied at rectifiers.
+     *
+     * @return the rule
+     */
     public ReluRule rule() {
         return rule;
     }
 
+    /**
+     * The network explained.
+     *
+     * @return the network
+     */
     public Network network() {
         return net;
     }

@@ -25,12 +25,25 @@ public final class Methods {
      */
     public record Options(String camLayer, int samples, double noise, int steps, Baseline baseline, long seed,
             int internalBatch) {
-        /** Defaults: 50 samples at 15 % noise (as Adebayo et al.'s notebooks), 64 steps from zero, 256 rows. */
+        /**
+         * Defaults: 50 samples at 15 % noise (as Adebayo et al.'s notebooks), 64 steps from zero, 256 rows.
+         *
+         * @return the default options
+         */
         public static Options defaults() {
             return new Options(null, 50, 0.15, 64, Baseline.ZERO, 0, 256);
         }
     }
 
+    /**
+     * The method called {@code name}.
+     *
+     * @param name one of {@link #NAMES}, in any case
+     * @param net the network to explain
+     * @param o the options of the methods that take them (the others ignore them)
+     * @return the method
+     * @throws IllegalArgumentException for an unknown name
+     */
     public static Attribution create(String name, Network net, Options o) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case "guided":

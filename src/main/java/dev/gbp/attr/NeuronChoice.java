@@ -11,7 +11,11 @@ package dev.gbp.attr;
  * @param gap the activation minus the largest competitor (other neurons of the candidate set, or other logits)
  */
 public record NeuronChoice(int layer, int c, int y, int x, float activation, float gap) {
-    /** True when the chosen activation is 0 and the map is therefore all zero. */
+    /**
+     * Whether the chosen activation is 0, so that the map is all zero.
+     *
+     * @return true when {@code activation} is 0
+     */
     public boolean isZero() {
         return activation == 0f;
     }

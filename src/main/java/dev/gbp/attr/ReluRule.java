@@ -24,12 +24,22 @@ public enum ReluRule {
         this.id = id;
     }
 
-    /** The name used on the command line and in outputs. */
+    /**
+     * The name used on the command line and in outputs.
+     *
+     * @return {@code gradient}, {@code deconvnet} or {@code guided}
+     */
     public String id() {
         return id;
     }
 
-    /** Applies the rule element-wise. */
+    /**
+     * Applies the rule element-wise.
+     *
+     * @param dy the gradient arriving at the ReLU's output
+     * @param z the ReLU's forward input (its output gives the same mask)
+     * @return what the ReLU hands down, a new array of {@code dy}'s shape
+     */
     public NDArray apply(NDArray dy, NDArray z) {
         switch (this) {
             case GRADIENT:
@@ -63,7 +73,13 @@ public enum ReluRule {
         }
     }
 
-    /** The rule on plain floats, for reference computations. */
+    /**
+     * The rule on plain floats, for reference computations.
+     *
+     * @param dy the gradient arriving at the ReLU's output
+     * @param z the ReLU's forward input
+     * @return what the ReLU hands down
+     */
     public float apply(float dy, float z) {
         float pass = z > 0 ? 1f : 0f;
         switch (this) {
@@ -88,6 +104,13 @@ public enum ReluRule {
         return z.gt(0f).toType(DataType.FLOAT32, false);
     }
 
+    /**
+     * The rule named {@code s}, in any case.
+     *
+     * @param s {@code gradient}, {@code deconvnet} or {@code guided}
+     * @return the rule
+     * @throws IllegalArgumentException for another name
+     */
     public static ReluRule parse(String s) {
         for (ReluRule r : values()) {
             if (r.id.equals(s.toLowerCase(Locale.ROOT))) {

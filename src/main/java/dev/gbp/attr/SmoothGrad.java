@@ -15,7 +15,12 @@ import java.util.SplittableRandom;
 public final class SmoothGrad implements Attribution {
     /** How the noisy maps are combined. */
     public enum Kind {
-        SMOOTHGRAD("smoothgrad"), SQUARED("smoothgrad-sq"), VARGRAD("vargrad");
+        /** The mean of the maps (SmoothGrad). */
+        SMOOTHGRAD("smoothgrad"),
+        /** The mean of the squared maps (SmoothGrad-Squared). */
+        SQUARED("smoothgrad-sq"),
+        /** The variance of the maps (VarGrad). */
+        VARGRAD("vargrad");
 
         final String id;
 
@@ -30,6 +35,17 @@ public final class SmoothGrad implements Attribution {
     private final double noise;
     private final long seed;
 
+    /**
+     * SmoothGrad or a variant of {@code net}'s targets.
+     *
+     * @param net the network to explain
+     * @param kind how the noisy maps are combined
+     * @param rule the rule at rectifiers for each noisy map ({@link ReluRule#GRADIENT}: the gradient)
+     * @param samples noisy copies per image, at least 1
+     * @param noise the noise's standard deviation as a fraction of each image's value range, not negative
+     * @param seed the noise generator's seed
+     * @param internalBatch rows per internal batch (images x samples are run in batches of this size), at least 1
+     */
     public SmoothGrad(Network net, Kind kind, ReluRule rule, int samples, double noise, long seed, int internalBatch) {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be at least 1, got " + samples);

@@ -13,10 +13,19 @@ import java.util.Locale;
  * activation; class targets from one pre-softmax logit, seeded with 1.
  */
 public sealed interface Target {
-    /** The spec string, as given on the command line. */
+    /**
+     * The spec string, as given on the command line.
+     *
+     * @return e.g. {@code max-neuron:conv3_relu}
+     */
     String spec();
 
-    /** Index of the layer whose output is seeded. */
+    /**
+     * Index of the layer whose output is seeded, checked against {@code model}.
+     *
+     * @param model the network's spec
+     * @return the node's index
+     */
     int layer(ModelSpec model);
 
     /**
@@ -26,6 +35,11 @@ public sealed interface Target {
      * border neuron that mostly sees the zero padding is not chosen.
      */
     record MaxNeuron(String layerRef, boolean interior) implements Target {
+        /**
+         * The most active neuron among all positions of the layer.
+         *
+         * @param layerRef the layer's name or 0-based index
+         */
         public MaxNeuron(String layerRef) {
             this(layerRef, false);
         }
@@ -51,7 +65,11 @@ public sealed interface Target {
             return l;
         }
 
-        /** The same target restricted to interior positions. */
+        /**
+         * The same target restricted to interior positions.
+         *
+         * @return an interior target of the same layer
+         */
         public MaxNeuron toInterior() {
             return new MaxNeuron(layerRef, true);
         }
@@ -145,7 +163,13 @@ public sealed interface Target {
             return neuron;
         }
 
-        /** The rows {@code from..to} of this target (for one batch of a larger run). */
+        /**
+         * The rows {@code from..to} of this target (for one batch of a larger run).
+         *
+         * @param from the first row
+         * @param to the row after the last
+         * @return the target of those rows
+         */
         public Fixed slice(int from, int to) {
             return new Fixed(spec, layerIndex, java.util.Arrays.copyOfRange(flatIndex, from, to), unitSeed, neuron);
         }
@@ -153,6 +177,12 @@ public sealed interface Target {
         /**
          * The neurons {@code choices} resolved for {@code target}, each repeated {@code repeat} times
          * (consecutive rows), seeded with 1.
+         *
+         * @param target the target the neurons were resolved for
+         * @param choices one resolved neuron (or logit) per image
+         * @param model the network's spec
+         * @param repeat rows per image, at least 1
+         * @return the fixed target, {@code choices.length * repeat} rows
          */
         public static Fixed repeat(Target target, NeuronChoice[] choices, ModelSpec model, int repeat) {
             int layer = target.layer(model);
@@ -170,26 +200,66 @@ public sealed interface Target {
         }
     }
 
+    /**
+     * The most active neuron of a layer, per image ({@code max-neuron:<layer>}).
+     *
+     * @param layer the layer's name or 0-based index
+     * @return the target
+     */
     static MaxNeuron maxNeuron(String layer) {
         return new MaxNeuron(layer);
     }
 
+    /**
+     * The most active neuron of a layer among those whose receptive field lies at least half inside the image
+     * ({@code max-interior-neuron:<layer>}).
+     *
+     * @param layer the layer's name or 0-based index
+     * @return the target
+     */
     static MaxNeuron maxInteriorNeuron(String layer) {
         return new MaxNeuron(layer, true);
     }
 
+    /**
+     * One neuron of a layer ({@code neuron:<layer>:<c>,<y>,<x>}); for a flat layer y and x are 0.
+     *
+     * @param layer the layer's name or 0-based index
+     * @param c the channel (or feature of a flat layer)
+     * @param y the row in the layer's output
+     * @param x the column in the layer's output
+     * @return the target
+     */
     static Neuron neuron(String layer, int c, int y, int x) {
         return new Neuron(layer, c, y, x);
     }
 
+    /**
+     * The most active neuron of one channel of a layer, per image ({@code channel-max:<layer>:<c>}).
+     *
+     * @param layer the layer's name or 0-based index
+     * @param c the channel
+     * @return the target
+     */
     static ChannelMax channelMax(String layer, int c) {
         return new ChannelMax(layer, c);
     }
 
+    /**
+     * The pre-softmax logit of class {@code k} ({@code class:<k>}).
+     *
+     * @param k the class index
+     * @return the target
+     */
     static ClassLogit classLogit(int k) {
         return new ClassLogit(k);
     }
 
+    /**
+     * The logit of the class the network predicts for each image ({@code predicted}).
+     *
+     * @return the target
+     */
     static Predicted predicted() {
         return new Predicted();
     }
@@ -199,6 +269,9 @@ public sealed interface Target {
      * {@code channel-max:<layer>:<c>}, {@code class:<k or name>}, {@code predicted}. The layer is a
      * name or a 0-based index; it is checked against {@code model}.
      *
+     * @param spec the target as the command line takes it
+     * @param model the network's spec, against which the layer, position and class are checked
+     * @return the target
      * @throws GbpInputException for the parameter {@code target}, quoting the spec, for any string that is not a target
      *     of this model
      */
@@ -298,12 +371,22 @@ public sealed interface Target {
         throw new GbpInputException(what + " must be an integer, got " + GbpInputException.quote(s));
     }
 
-    /** Whether the seeded layer is inside the network (neuron, channel) rather than its logits. */
+    /**
+     * Whether the seeded layer is inside the network (neuron, channel) rather than its logits.
+     *
+     * @return true for neuron and channel targets, false for class targets
+     */
     default boolean isNeuronTarget() {
         return this instanceof MaxNeuron || this instanceof Neuron || this instanceof ChannelMax;
     }
 
-    /** Names the layer for outputs: its name, or its type and index. */
+    /**
+     * Names the layer for outputs: its name, or its type and index.
+     *
+     * @param model the network's spec
+     * @param index the node's index
+     * @return e.g. {@code conv3_relu}, or {@code relu#7} for an unnamed node
+     */
     static String layerLabel(ModelSpec model, int index) {
         LayerSpec l = model.layer(index);
         return l.name() != null ? l.name() : l.type().json() + "#" + index;

@@ -16,7 +16,9 @@ public final class CifarImages implements Pixels {
     public static final int CHANNELS = 3;
     /** CIFAR-10 record layout: bytes of one image. */
     public static final int PIXELS = CHANNELS * SIDE * SIDE;
+    /** CIFAR-10 record layout: bytes of one record, the label byte and the image. */
     public static final int RECORD_BYTES = 1 + PIXELS;
+    /** CIFAR-10's class names in label order, used when a data folder has no {@code batches.meta.txt}. */
     public static final List<String> DEFAULT_CLASSES = List.of(
             "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
@@ -28,12 +30,28 @@ public final class CifarImages implements Pixels {
     private final int[] labels;
     private final List<String> classes;
 
-    /** A set of CIFAR-10-sized images, 3 x 32 x 32. */
+    /**
+     * A set of CIFAR-10-sized images, 3 x 32 x 32.
+     *
+     * @param pixels per image 3 planes of 32 x 32 bytes (kept, not copied)
+     * @param labels one label per image, -1 when unknown (kept, not copied)
+     * @param classes the class names labels index
+     */
     public CifarImages(byte[] pixels, int[] labels, List<String> classes) {
         this(CHANNELS, SIDE, SIDE, pixels, labels, classes);
     }
 
-    /** A set of {@code channels x height x width} images. */
+    /**
+     * A set of {@code channels x height x width} images.
+     *
+     * @param channels C, at least 1
+     * @param height H, at least 1
+     * @param width W, at least 1
+     * @param pixels per image C planes of H x W row-major bytes (kept, not copied)
+     * @param labels one label per image, -1 when unknown (kept, not copied)
+     * @param classes the class names labels index
+     * @throws IllegalArgumentException when a size is not positive or the bytes do not fit the labels
+     */
     public CifarImages(int channels, int height, int width, byte[] pixels, int[] labels, List<String> classes) {
         if (channels < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException("image size " + channels + " x " + height + " x " + width);
@@ -72,34 +90,70 @@ public final class CifarImages implements Pixels {
         return width;
     }
 
-    /** Values of one image: channels x height x width. */
+    /**
+     * Values of one image: channels x height x width.
+     *
+     * @return C x H x W
+     */
     public int imageSize() {
         return per;
     }
 
-    /** The size as {@code [C, H, W]}. */
+    /**
+     * The size of an image.
+     *
+     * @return {@code {C, H, W}}
+     */
     public int[] dims() {
         return new int[] {channels, height, width};
     }
 
-    /** Whether the images are CIFAR-10's size, 3 x 32 x 32. */
+    /**
+     * Whether the images are CIFAR-10's size, 3 x 32 x 32.
+     *
+     * @return true for 3 x 32 x 32
+     */
     public boolean isCifarSize() {
         return channels == CHANNELS && height == SIDE && width == SIDE;
     }
 
+    /**
+     * Image {@code i}'s label.
+     *
+     * @param i the image
+     * @return the class index, or -1 when unknown
+     */
     public int label(int i) {
         return labels[i];
     }
 
+    /**
+     * Every image's label.
+     *
+     * @return one class index (or -1) per image, a copy
+     */
     public int[] labels() {
         return labels.clone();
     }
 
+    /**
+     * The class names labels index.
+     *
+     * @return the names, unmodifiable
+     */
     public List<String> classes() {
         return classes;
     }
 
-    /** Pixel value 0..255 of image {@code i}, channel {@code c}, row {@code y}, column {@code x}. */
+    /**
+     * Pixel value 0..255 of image {@code i}, channel {@code c}, row {@code y}, column {@code x}.
+     *
+     * @param i the image
+     * @param c the channel
+     * @param y the row
+     * @param x the column
+     * @return the value, 0 to 255
+     */
     public int pixel(int i, int c, int y, int x) {
         return pixels[i * per + (c * height + y) * width + x] & 0xff;
     }
@@ -113,7 +167,13 @@ public final class CifarImages implements Pixels {
         }
     }
 
-    /** Images {@code from} (inclusive) to {@code to} (exclusive). */
+    /**
+     * Images {@code from} (inclusive) to {@code to} (exclusive).
+     *
+     * @param from the first image
+     * @param to the image after the last
+     * @return a new set holding copies of them
+     */
     public CifarImages slice(int from, int to) {
         if (from < 0 || to > size() || from > to) {
             throw new IndexOutOfBoundsException("slice " + from + ".." + to + " of " + size() + " images");
@@ -124,7 +184,12 @@ public final class CifarImages implements Pixels {
                 classes);
     }
 
-    /** The images at the given indices, in that order. */
+    /**
+     * The images at the given indices, in that order.
+     *
+     * @param indices image indices (may repeat)
+     * @return a new set holding copies of them
+     */
     public CifarImages select(int[] indices) {
         byte[] px = new byte[indices.length * per];
         int[] lb = new int[indices.length];
@@ -135,7 +200,12 @@ public final class CifarImages implements Pixels {
         return new CifarImages(channels, height, width, px, lb, classes);
     }
 
-    /** Concatenates several sets, which must share their image size (and class names: the first set's are kept). */
+    /**
+     * Concatenates several sets, which must share their image size (and class names: the first set's are kept).
+     *
+     * @param parts the sets (none gives an empty CIFAR-sized set)
+     * @return a new set holding all their images in order
+     */
     public static CifarImages concat(List<CifarImages> parts) {
         if (parts.isEmpty()) {
             return new CifarImages(new byte[0], new int[0], DEFAULT_CLASSES);

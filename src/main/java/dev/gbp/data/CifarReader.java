@@ -17,9 +17,12 @@ import java.util.List;
  * test); a single {@code .bin} file may hold any whole number of records.
  */
 public final class CifarReader {
+    /** The training split's files, in order. */
     public static final List<String> TRAIN_FILES = List.of(
             "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+    /** The test split's file. */
     public static final String TEST_FILE = "test_batch.bin";
+    /** The class names, one per line. */
     public static final String META_FILE = "batches.meta.txt";
     /**
      * Most records read at once, from one file or one split of a folder: 100,000 (307 MB of pixels; CIFAR-10's
@@ -31,8 +34,16 @@ public final class CifarReader {
 
     /** Which part of the data set. */
     public enum Split {
-        TRAIN, TEST;
+        /** The 50,000 training records ({@link #TRAIN_FILES}). */
+        TRAIN,
+        /** The 10,000 test records ({@link #TEST_FILE}). */
+        TEST;
 
+        /**
+         * The split's files.
+         *
+         * @return their names, in order
+         */
         public List<String> files() {
             return this == TRAIN ? TRAIN_FILES : List.of(TEST_FILE);
         }
@@ -44,6 +55,9 @@ public final class CifarReader {
      * Reads {@code split} from a folder, or the whole of a single {@code .bin} file. The files' lengths are checked
      * (whole records, at most {@link #MAX_RECORDS} in all) before a byte is read.
      *
+     * @param path the folder, or a {@code .bin} file
+     * @param split the part to read from a folder (ignored for a file)
+     * @return the images with their labels
      * @throws DataException naming the file at fault
      */
     public static CifarImages read(Path path, Split split) {
@@ -77,12 +91,22 @@ public final class CifarReader {
         throw new DataException("no such CIFAR-10 file or folder: " + path);
     }
 
-    /** True when {@code dir} holds every file of the official binary layout. */
+    /**
+     * True when {@code dir} holds every file of the official binary layout.
+     *
+     * @param dir the folder
+     * @return whether none is missing
+     */
     public static boolean isComplete(Path dir) {
         return Files.isDirectory(dir) && missingFiles(dir).isEmpty();
     }
 
-    /** The files of the official binary layout (the five training files and the test file) that {@code dir} lacks. */
+    /**
+     * The files of the official binary layout (the five training files and the test file) that {@code dir} lacks.
+     *
+     * @param dir the folder
+     * @return the missing files' names, empty when it is complete
+     */
     public static List<String> missingFiles(Path dir) {
         List<String> missing = new ArrayList<>();
         for (String f : TRAIN_FILES) {

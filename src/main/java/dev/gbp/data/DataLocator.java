@@ -9,11 +9,16 @@ import java.nio.file.Paths;
  * cache folder {@code ~/.cache/gbp/cifar-10-batches-bin}.
  */
 public final class DataLocator {
+    /** The environment variable that names the data folder. */
     public static final String ENV = "GBP_CIFAR10";
 
     private DataLocator() {}
 
-    /** Where downloaded data lives. */
+    /**
+     * Where downloaded data lives.
+     *
+     * @return {@code $XDG_CACHE_HOME/gbp/cifar-10-batches-bin}, else {@code ~/.cache/gbp/cifar-10-batches-bin}
+     */
     public static Path cacheDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".cache");
@@ -24,8 +29,11 @@ public final class DataLocator {
      * The data path to use, or null when none of the three places has it.
      *
      * @param data the path the user gave, or null
+     * @param explicit the {@code --data} option, or null
+     * @return the folder or file, or null
      * @throws dev.gbp.GbpInputException for the parameter {@code data}, or a {@link DataException} for the variable,
      *     when an explicitly named path does not exist
+     * @throws DataException when an explicitly named path (option or variable) does not exist
      */
     public static Path locate(Path data) {
         if (data != null) {

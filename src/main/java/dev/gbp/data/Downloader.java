@@ -36,7 +36,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * go to the writer the caller gives, without a prefix.
  */
 public final class Downloader {
+    /** Where the official archive is. */
     public static final URI OFFICIAL_URL = URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz");
+    /** The official archive's MD5, as its site gives it. */
     public static final String OFFICIAL_MD5 = "c32a1d4ab5d03f1284b67883e8d87530";
     static final String FOLDER = "cifar-10-batches-bin";
 
@@ -49,13 +51,26 @@ public final class Downloader {
         this(OFFICIAL_URL, OFFICIAL_MD5, DataLocator.cacheDir());
     }
 
+    /**
+     * A downloader of another archive or into another folder.
+     *
+     * @param url the archive's address
+     * @param md5 its MD5, hex
+     * @param cacheDir the folder the unpacked data goes to
+     */
     public Downloader(URI url, String md5, Path cacheDir) {
         this.url = url;
         this.md5 = md5;
         this.cacheDir = cacheDir;
     }
 
-    /** The cache folder, downloading into it first unless it is already complete. */
+    /**
+     * The cache folder, downloading into it first unless it is already complete.
+     *
+     * @param err receives progress lines
+     * @return the cache folder, complete
+     * @throws FetchException when the download fails
+     */
     public Path fetchIntoCache(PrintWriter err) {
         if (CifarReader.isComplete(cacheDir)) {
             return cacheDir;
@@ -66,6 +81,11 @@ public final class Downloader {
     /**
      * Downloads and installs the data set, replacing an incomplete cache folder, or a complete one
      * when {@code replace} is set.
+     *
+     * @param err receives progress lines
+     * @param replace whether a complete cache folder is downloaded again
+     * @return the cache folder, complete
+     * @throws FetchException when the download fails
      */
     public Path fetch(PrintWriter err, boolean replace) {
         if (CifarReader.isComplete(cacheDir) && !replace) {
@@ -133,7 +153,11 @@ public final class Downloader {
         }
     }
 
-    /** How to get the files without this downloader. */
+    /**
+     * How to get the files without this downloader.
+     *
+     * @return a paragraph for the user
+     */
     public String manualHelp() {
         return "To provide the data by hand: on a machine with internet access download " + OFFICIAL_URL
                 + " (MD5 " + OFFICIAL_MD5 + "), unpack it (tar xzf), and pass the " + FOLDER

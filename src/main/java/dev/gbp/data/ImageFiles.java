@@ -60,7 +60,10 @@ public final class ImageFiles {
         /**
          * {@code stretch} or {@code crop}.
          *
+         * @param s {@code stretch} or {@code crop}
+         * @return the way
          * @throws GbpInputException for the parameter {@code resize} otherwise
+         * @throws IllegalArgumentException for another name
          */
         public static Resize parse(String s) {
             for (Resize r : values()) {
@@ -75,18 +78,39 @@ public final class ImageFiles {
     /**
      * What was done to one picture: its size, the centred region used ({@code cropWidth x cropHeight},
      * the whole picture unless cropped) and the size it was scaled to.
+     *
+     * @param source the picture's file name
+     * @param width its width
+     * @param height its height
+     * @param cropWidth the width of the region used
+     * @param cropHeight the height of the region used
+     * @param toWidth the width it was scaled to
+     * @param toHeight the height it was scaled to
      */
     public record Resized(String source, int width, int height, int cropWidth, int cropHeight, int toWidth, int toHeight) {
+        /**
+         * Whether only a centred region of the picture was used.
+         *
+         * @return true when cropped
+         */
         public boolean cropped() {
             return cropWidth != width || cropHeight != height;
         }
 
-        /** True when the picture's shape was distorted (its aspect ratio differs from the result's). */
+        /**
+         * True when the picture's shape was distorted (its aspect ratio differs from the result's).
+         *
+         * @return whether the aspect ratio changed
+         */
         public boolean aspectChanged() {
             return (long) cropWidth * toHeight != (long) cropHeight * toWidth;
         }
 
-        /** E.g. "photo.jpg: 200x120 squashed to 32x32 (aspect changed)". */
+        /**
+         * What was done, in words.
+         *
+         * @return e.g. "photo.jpg: 200x120 squashed to 32x32 (aspect changed)"
+         */
         public String describe() {
             String to = toWidth + "x" + toHeight;
             String from = source + ": " + width + "x" + height;
@@ -102,6 +126,16 @@ public final class ImageFiles {
     /**
      * The images of every file, in order, as 3 x {@code height x width} images; see
      * {@link #read(List, int, int, int, Resize, long, List, List, Consumer)}.
+     *
+     * @param files PNG, JPEG or CIFAR {@code .bin} files
+     * @param height the model's input height
+     * @param width the model's input width
+     * @param resize how pictures of another shape are fitted
+     * @param names receives a display name per image
+     * @param indices receives per image its record number in a {@code .bin} file, or -1
+     * @param resized told of each picture whose size was changed
+     * @return the images, in order
+     * @throws DataException naming a file that is missing or not an image
      */
     public static CifarImages read(List<Path> files, int height, int width, Resize resize, List<String> names,
             List<Integer> indices, Consumer<Resized> resized) {
@@ -125,6 +159,15 @@ public final class ImageFiles {
      *
      * @param maxPixels the most pixels (width x height) a picture may have; larger ones are refused before they are
      *     decoded ({@link #DEFAULT_MAX_PIXELS} unless the user allows more)
+     * @param files PNG, JPEG or CIFAR {@code .bin} files
+     * @param channels the model's input channels, 1 or 3
+     * @param height the model's input height
+     * @param width the model's input width
+     * @param resize how pictures of another shape are fitted
+     * @param names receives a display name per image
+     * @param indices receives per image its record number in a {@code .bin} file, or -1
+     * @param resized told of each picture whose size was changed
+     * @return the images, in order, with their labels ({@code .bin}) or -1 (pictures)
      * @throws DataException naming a file that is missing, not an image, damaged or truncated, or a {@code .bin} file
      *     when the model does not take CIFAR-10's 3 x 32 x 32 images
      * @throws GbpInputException for the parameter {@code maxPixels}, naming the picture that has more pixels

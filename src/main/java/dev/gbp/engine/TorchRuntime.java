@@ -9,6 +9,9 @@ import ai.djl.engine.Engine;
  * must be set before anything touches {@link Engine}. Offline mode stops DJL from looking for newer
  * natives on the network (without it the engine start contacts a cloud metadata address); the natives
  * come from the {@code pytorch-native-cpu} jar on the class path.
+ *
+ * <p>A library user calls {@link #start(int)} first, before anything touches DJL ({@code NDManager.newBaseManager()}
+ * does): an engine that DJL starts on its own is not offline, and looks for a cloud metadata address.
  */
 public final class TorchRuntime {
     /** Threads used when the user does not say: every core. */
@@ -19,7 +22,13 @@ public final class TorchRuntime {
 
     private TorchRuntime() {}
 
-    /** Loads the engine once with {@code threads} intra-op threads; later calls return the same engine. */
+    /**
+     * Loads the engine once with {@code requestedThreads} intra-op threads (and one inter-op thread), offline;
+     * later calls return the same engine, whatever they ask for.
+     *
+     * @param requestedThreads intra-op threads; 0 or less: every core
+     * @return the engine
+     */
     public static synchronized Engine start(int requestedThreads) {
         if (engine != null) {
             return engine;
@@ -35,7 +44,11 @@ public final class TorchRuntime {
         return engine;
     }
 
-    /** Loads the engine with the thread count named by {@code ai.djl.pytorch.num_threads}, or every core. */
+    /**
+     * Loads the engine with the thread count named by {@code ai.djl.pytorch.num_threads}, or every core.
+     *
+     * @return the engine
+     */
     public static Engine start() {
         String configured = System.getProperty("ai.djl.pytorch.num_threads");
         int n = DEFAULT_THREADS;
@@ -49,12 +62,20 @@ public final class TorchRuntime {
         return start(n);
     }
 
-    /** Threads the engine was started with, or 0 before it starts. */
+    /**
+     * Threads the engine was started with, or 0 before it starts.
+     *
+     * @return the intra-op thread count
+     */
     public static int threads() {
         return threads;
     }
 
-    /** Version of the native PyTorch library, for provenance records. */
+    /**
+     * Version of the native PyTorch library, for provenance records; starts the engine if it has not started.
+     *
+     * @return e.g. {@code 2.7.1}
+     */
     public static String torchVersion() {
         return start().getVersion();
     }

@@ -24,7 +24,7 @@ import java.util.Random;
  * activation of the neuron chosen on the original image divided by its activation on the original
  * image, f(x') / f(x): a fraction of f(x), so that deletion starts and insertion ends at 1 and images
  * with strong and weak neurons weigh alike. An image whose neuron is not active on the original image
- * (f(x) <= 0) has no such fraction and is left out of the means (counted in {@link Curve#excluded}).
+ * (f(x) &lt;= 0) has no such fraction and is left out of the means (counted in {@link Curve#excluded}).
  * AUC by the trapezoid rule on [0, 1].
  */
 public final class Faithfulness {
@@ -32,6 +32,17 @@ public final class Faithfulness {
      * Mean curves and AUCs of one ranking over a set of images; {@code deletionAucs} and
      * {@code insertionAucs} are the per-image AUCs behind the means (NaN for an excluded image), so two
      * rankings can be compared image by image.
+     *
+     * @param name the ranking's name (a method's, or {@code random})
+     * @param deletion the mean score after each deletion step, from 0 pixels changed to all
+     * @param insertion the mean score after each insertion step
+     * @param deletionAuc the mean of the per-image deletion AUCs (lower is better)
+     * @param insertionAuc the mean of the per-image insertion AUCs (higher is better)
+     * @param deletionAucStd the standard deviation of the per-image deletion AUCs
+     * @param insertionAucStd the standard deviation of the per-image insertion AUCs
+     * @param deletionAucs each image's deletion AUC (NaN when excluded)
+     * @param insertionAucs each image's insertion AUC (NaN when excluded)
+     * @param excluded how many images were left out (a neuron target not active on the original image)
      */
     public record Curve(String name, double[] deletion, double[] insertion, double deletionAuc, double insertionAuc,
             double deletionAucStd, double insertionAucStd, double[] deletionAucs, double[] insertionAucs, int excluded) {}
@@ -41,6 +52,13 @@ public final class Faithfulness {
     private final int rowsPerBatch;
     private Runnable onImage = () -> {};
 
+    /**
+     * Curves on {@code net}.
+     *
+     * @param net the network whose scores the curves follow
+     * @param step pixels changed per step, at least 1
+     * @param rowsPerBatch changed images per forward pass
+     */
     public Faithfulness(Network net, int step, int rowsPerBatch) {
         if (step < 1) {
             throw new IllegalArgumentException("pixels per step must be at least 1");
@@ -50,13 +68,25 @@ public final class Faithfulness {
         this.rowsPerBatch = rowsPerBatch;
     }
 
-    /** Calls {@code tick} after each image of each ranking (for progress bars); returns this. */
+    /**
+     * Calls {@code tick} after each image of each ranking (for progress bars); returns this.
+     *
+     * @param tick called once per image and ranking
+     * @return this
+     */
     public Faithfulness onImage(Runnable tick) {
         this.onImage = tick;
         return this;
     }
 
-    /** The curves of a method's maps ({@code result}, for {@code images}). */
+    /**
+     * The curves of a method's maps ({@code result}, for {@code images}).
+     *
+     * @param name the method's name, for the curve
+     * @param images the images the maps explain
+     * @param result the maps and the neurons or classes they explain
+     * @return the curves
+     */
     public Curve evaluate(String name, CifarImages images, AttributionResult result) {
         int n = images.size();
         float[][] saliency = new float[n][];
@@ -66,7 +96,14 @@ public final class Faithfulness {
         return curves(name, images, result, saliency);
     }
 
-    /** The curves of a random ranking (seeded): the baseline every method should beat. */
+    /**
+     * The curves of a random ranking (seeded): the baseline every method should beat.
+     *
+     * @param images the images
+     * @param choicesFrom a result whose neurons or classes the scores follow
+     * @param seed the ranking's seed
+     * @return the curves, named {@code random}
+     */
     public Curve random(CifarImages images, AttributionResult choicesFrom, long seed) {
         Random r = new Random(seed);
         float[][] saliency = new float[images.size()][images.height() * images.width()];
@@ -148,7 +185,12 @@ public final class Faithfulness {
                 Stats.std(keptDelAuc), Stats.std(keptInsAuc), delAuc, insAuc, n - kept);
     }
 
-    /** What the curves measure for {@code target}: a class's probability, or a neuron's activation as a fraction of f(x). */
+    /**
+     * What the curves measure for {@code target}: a class's probability, or a neuron's activation as a fraction of f(x).
+     *
+     * @param target the target explained
+     * @return one sentence
+     */
     public static String scoreDescription(Target target) {
         return target.isNeuronTarget()
                 ? "activation of the neuron chosen on the original image, divided by its activation on the original image"
@@ -156,7 +198,12 @@ public final class Faithfulness {
                 : "softmax probability of the class chosen on the original image";
     }
 
-    /** A short name of the score's unit, for axis titles. */
+    /**
+     * A short name of the score's unit, for axis titles.
+     *
+     * @param target the target explained
+     * @return a few words
+     */
     public static String scoreUnit(Target target) {
         return target.isNeuronTarget() ? "activation as a fraction of f(x)" : "probability of the class";
     }
@@ -193,6 +240,15 @@ public final class Faithfulness {
     /**
      * The curves of every method's maps for {@code target}, then of a random ranking (seeded), with
      * {@code step} pixels per step.
+     *
+     * @param net the network
+     * @param images the images
+     * @param target what the maps explain
+     * @param methods method names ({@link dev.gbp.attr.Methods#NAMES})
+     * @param options the methods' options; its seed also seeds the random ranking
+     * @param step pixels changed per step, at least 1
+     * @param batchSize images per attribution batch
+     * @return one curve per method in order, then the random ranking's
      */
     public static java.util.List<Curve> compare(Network net, CifarImages images, Target target, java.util.List<String> methods,
             dev.gbp.attr.Methods.Options options, int step, int batchSize) {
@@ -204,7 +260,16 @@ public final class Faithfulness {
         return compare(net, images, results, step, options.seed());
     }
 
-    /** The curves of maps already computed (by method name), then of a random ranking seeded with {@code seed}. */
+    /**
+     * The curves of maps already computed (by method name), then of a random ranking seeded with {@code seed}.
+     *
+     * @param net the network
+     * @param images the images
+     * @param results the maps by method name, at least one
+     * @param step pixels changed per step, at least 1
+     * @param seed the random ranking's seed
+     * @return one curve per method in order, then the random ranking's
+     */
     public static java.util.List<Curve> compare(Network net, CifarImages images, java.util.Map<String, AttributionResult> results,
             int step, long seed) {
         return compare(net, images, results, step, seed, () -> {});
@@ -213,6 +278,14 @@ public final class Faithfulness {
     /**
      * As {@link #compare(Network, CifarImages, java.util.Map, int, long)}, calling {@code tick} after each
      * image of each ranking: (methods + 1) x images times in all.
+     *
+     * @param net the network
+     * @param images the images
+     * @param results the maps by method name, at least one
+     * @param step pixels changed per step, at least 1
+     * @param seed the random ranking's seed
+     * @param tick called once per image and ranking
+     * @return one curve per method in order, then the random ranking's
      */
     public static java.util.List<Curve> compare(Network net, CifarImages images, java.util.Map<String, AttributionResult> results,
             int step, long seed, Runnable tick) {

@@ -10,13 +10,24 @@ import dev.gbp.metrics.Similarity;
  * on the absolute maps scaled to [0, 1].
  */
 public final class MapComparison {
+    /** The measures' names in outputs, in the order {@link #compare} returns them. */
     public static final String[] METRICS = {"spearman_abs", "spearman_signed", "ssim", "hog_spearman"};
+    /** The measures' titles for charts and pages, in the same order. */
     public static final String[] METRIC_TITLES = {"Spearman rank correlation (absolute)", "Spearman rank correlation (signed)",
         "SSIM", "Spearman of HOG features"};
 
     private MapComparison() {}
 
-    /** The four measures, in {@link #METRICS} order, over the whole map. */
+    /**
+     * The four measures, in {@link #METRICS} order, over the whole map.
+     *
+     * @param a one map, C x H x W row-major
+     * @param b the other, of the same shape
+     * @param c C
+     * @param h H
+     * @param w W
+     * @return the four measures
+     */
     public static double[] compare(float[] a, float[] b, int c, int h, int w) {
         return compare(a, b, c, h, w, null);
     }
@@ -27,6 +38,14 @@ public final class MapComparison {
      * field, so over the whole image the shared empty surround (90 % of the pixels for a 10 x 10 field)
      * would make any two maps of the same neuron look alike. SSIM and HOG need the whole grid and are
      * computed on it.
+     *
+     * @param a one map, C x H x W row-major
+     * @param b the other, of the same shape
+     * @param c C
+     * @param h H
+     * @param w W
+     * @param box {x0, y0, x1, y1}, inclusive, or null for the whole map
+     * @return the four measures, in {@link #METRICS} order
      */
     public static double[] compare(float[] a, float[] b, int c, int h, int w, int[] box) {
         float[] absA = MapReduction.clipAtPercentile(MapReduction.absSum(a, c, h, w), 99);

@@ -22,6 +22,13 @@ public final class Randomizer {
     private final Map<String, NpyArray> trainedWeights;
     private final Map<String, NpyArray> freshWeights;
 
+    /**
+     * Randomised copies of {@code trained}; the fresh weights are drawn once, here.
+     *
+     * @param trained the trained network
+     * @param manager holds the network the fresh weights are drawn in, closed before this returns
+     * @param seed the fresh weights' seed
+     */
     public Randomizer(Network trained, NDManager manager, long seed) {
         this.trained = trained;
         this.trainedWeights = trained.weights();
@@ -30,10 +37,21 @@ public final class Randomizer {
         }
     }
 
-    /** A block of layers randomised together, named after its first layer. */
+    /**
+     * A block of layers randomised together, named after its first layer.
+     *
+     * @param name the first layer's label
+     * @param first the first layer's index
+     * @param layers the indices of every layer of the block
+     */
     public record Block(String name, int first, List<Integer> layers) {}
 
-    /** The blocks with parameters at or below layer {@code top}, from the top down. */
+    /**
+     * The blocks with parameters at or below layer {@code top}, from the top down.
+     *
+     * @param top the highest node
+     * @return the blocks, from the output down
+     */
     public List<Block> blocksTopDown(int top) {
         return blocksTopDown(trained.spec(), top);
     }
@@ -42,6 +60,10 @@ public final class Randomizer {
      * The blocks of {@code spec} with parameters that node {@code top} depends on, from the output
      * down (reverse topological order): each weighted node (conv, linear) with the BatchNorm nodes that
      * read it alone, and each BatchNorm that reads no weighted node on its own.
+     *
+     * @param spec the network's spec
+     * @param top the highest node
+     * @return the blocks, from the output down
      */
     public static List<Block> blocksTopDown(ModelSpec spec, int top) {
         boolean[] feeds = spec.ancestors(top);
@@ -73,7 +95,13 @@ public final class Randomizer {
         return in != ModelSpec.GRAPH_INPUT && spec.layer(in).kind().isWeighted() && spec.consumersOf(in).length == 1;
     }
 
-    /** A new network (owned by the caller) equal to the trained one except the given blocks. */
+    /**
+     * A new network (owned by the caller) equal to the trained one except the given blocks.
+     *
+     * @param blocks the blocks to re-initialise
+     * @param manager the parent manager of the new network
+     * @return the network; close it when done
+     */
     public Network withRandomized(Collection<Block> blocks, NDManager manager) {
         Map<String, NpyArray> w = new HashMap<>(trainedWeights);
         ModelSpec spec = trained.spec();
@@ -92,7 +120,12 @@ public final class Randomizer {
         return net;
     }
 
-    /** A wholly re-initialised network with the same architecture (the random-weights control). */
+    /**
+     * A wholly re-initialised network with the same architecture (the random-weights control).
+     *
+     * @param manager the parent manager of the new network
+     * @return the network; close it when done
+     */
     public Network fullyRandom(NDManager manager) {
         Network net = Network.create(trained.spec(), manager, 0);
         net.setWeights(freshWeights, "random weights");

@@ -26,7 +26,10 @@ import java.util.Map;
 public final class SanityCheck {
     /** Whether the randomised network explains the trained network's neuron or picks its own. */
     public enum Position {
-        FROZEN, RECHOSEN
+        /** The neuron (or class) chosen on the trained network, explained on every randomised one. */
+        FROZEN,
+        /** Each randomised network chooses its own neuron (or class) for the target. */
+        RECHOSEN
     }
 
     /**
@@ -56,6 +59,14 @@ public final class SanityCheck {
     private final int batchSize;
     private Runnable onStep = () -> {};
 
+    /**
+     * Sanity checks of {@code trained}.
+     *
+     * @param trained the trained network
+     * @param manager the parent manager of the randomised networks
+     * @param seed the seed of the re-drawn weights
+     * @param batchSize images per attribution batch
+     */
     public SanityCheck(Network trained, NDManager manager, long seed, int batchSize) {
         this.trained = trained;
         this.manager = manager;
@@ -66,6 +77,9 @@ public final class SanityCheck {
     /**
      * Calls {@code tick} each time one method's maps on one randomised network are done (for progress
      * bars; {@link #steps} of them in a run); returns this.
+     *
+     * @param tick called once per method and randomised network
+     * @return this
      */
     public SanityCheck onStep(Runnable tick) {
         this.onStep = tick;
@@ -76,12 +90,27 @@ public final class SanityCheck {
      * How many times a run for {@code target} with {@code methods} methods ticks: one per method and
      * randomised network (every cascade step, and every independent step but the first, which is the
      * first cascade step's network).
+     *
+     * @param target the target explained
+     * @param methods the number of methods
+     * @return the number of ticks
      */
     public int steps(Target target, int methods) {
         int blocks = Randomizer.blocksTopDown(trained.spec(), target.layer(trained.spec())).size();
         return Math.max(0, 2 * blocks - 1) * methods;
     }
 
+    /**
+     * Runs the cascading and independent randomisation tests for every method.
+     *
+     * @param images the images
+     * @param target what the maps explain
+     * @param methods method names ({@link Methods#NAMES})
+     * @param options the methods' options
+     * @param position whether the randomised networks explain the trained network's choice or their own
+     * @param stripImages how many of the first images' maps to keep at every cascade step
+     * @return everything the run measured
+     */
     public Result run(CifarImages images, Target target, List<String> methods, Methods.Options options, Position position,
             int stripImages) {
         Map<String, AttributionResult> originals = new LinkedHashMap<>();
@@ -95,6 +124,14 @@ public final class SanityCheck {
      * As {@link #run(CifarImages, Target, List, Methods.Options, Position, int)}, given each method's maps on
      * the trained network (computed with {@code options} and this check's batch size), for callers that
      * already have them.
+     *
+     * @param images the images
+     * @param target what the maps explain
+     * @param originals each method's maps on the trained network, by method name
+     * @param options the methods' options
+     * @param position whether the randomised networks explain the trained network's choice or their own
+     * @param stripImages how many of the first images' maps to keep at every cascade step
+     * @return everything the run measured
      */
     public Result run(CifarImages images, Target target, Map<String, AttributionResult> originals, Methods.Options options,
             Position position, int stripImages) {
@@ -242,6 +279,10 @@ public final class SanityCheck {
     /**
      * What "position" means for {@code target}: whether the randomised networks explain the neuron (or
      * class) chosen on the trained network, or choose their own.
+     *
+     * @param target the target explained
+     * @param position the position
+     * @return one sentence
      */
     public static String positionDescription(Target target, Position position) {
         boolean neuron = target.isNeuronTarget();

@@ -17,6 +17,8 @@ public final class Curves {
      * Area under a curve sampled at n equally spaced points on [0, 1], by the trapezoid rule:
      * (sum(y) - y[0]/2 - y[n-1]/2) / (n - 1). A constant curve c has area c, the ramp 0..1 has 0.5.
      *
+     * @param y the curve's values at n equally spaced points
+     * @return the area
      * @throws IllegalArgumentException if fewer than 2 points are given
      */
     public static double auc(double[] y) {
@@ -33,6 +35,8 @@ public final class Curves {
      * deletion or insertion order is reproducible even for maps with many equal values (for example
      * the zeros of a ReLU-gated map). -0.0 and 0.0 count as equal.
      *
+     * @param saliency one value per pixel
+     * @return the pixel indices, most salient first
      * @throws IllegalArgumentException if a value is NaN
      */
     public static int[] rankPixels(float[] saliency) {
@@ -51,6 +55,8 @@ public final class Curves {
     /**
      * Per-point mean of several curves of equal length.
      *
+     * @param curves the curves
+     * @return the mean curve
      * @throws IllegalArgumentException if there are no curves or their lengths differ
      */
     public static double[] mean(double[][] curves) {
@@ -71,6 +77,8 @@ public final class Curves {
      * Per-point population standard deviation (divided by the number of curves, as numpy's default
      * {@code np.std}) of several curves of equal length; the spread shown around a mean curve.
      *
+     * @param curves the curves
+     * @return the standard deviation at each point
      * @throws IllegalArgumentException if there are no curves or their lengths differ
      */
     public static double[] std(double[][] curves) {

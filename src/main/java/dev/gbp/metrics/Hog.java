@@ -39,6 +39,10 @@ public final class Hog {
     /**
      * HOG features of the h x w grey map {@code gray} (row-major); see the class documentation.
      *
+     * @param gray the map, h x w row-major
+     * @param h its height
+     * @param w its width
+     * @return the feature vector
      * @throws IllegalArgumentException if the length is not h*w or the map has fewer than 2 x 2 cells
      */
     public static float[] features(float[] gray, int h, int w) {

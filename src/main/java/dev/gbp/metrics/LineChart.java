@@ -73,20 +73,42 @@ public final class LineChart {
 
     /** How a series is drawn: its colour and its dash pattern (null: solid). */
     public record Style(Color color, float[] dash) {
+        /**
+         * A solid line.
+         *
+         * @param rgb the colour, 0xRRGGBB
+         * @return the style
+         */
         public static Style solid(int rgb) {
             return new Style(new Color(rgb), null);
         }
 
+        /**
+         * A dashed line.
+         *
+         * @param rgb the colour, 0xRRGGBB
+         * @return the style
+         */
         public static Style dashed(int rgb) {
             return new Style(new Color(rgb), new float[] {6, 4});
         }
 
+        /**
+         * A dotted line.
+         *
+         * @param rgb the colour, 0xRRGGBB
+         * @return the style
+         */
         public static Style dotted(int rgb) {
             return new Style(new Color(rgb), new float[] {1.5f, 3.5f});
         }
     }
 
-    /** A new chart description: 640 x 400 pixels, no series yet. */
+    /**
+     * A new chart description: 640 x 400 pixels, no series yet.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -107,28 +129,57 @@ public final class LineChart {
 
         private Builder() {}
 
+        /**
+         * The title above the chart.
+         *
+         * @param title the title, or null for none
+         * @return this
+         */
         public Builder title(String title) {
             this.title = title;
             return this;
         }
 
+        /**
+         * The x axis's label.
+         *
+         * @param label the label, or null for none
+         * @return this
+         */
         public Builder xLabel(String label) {
             this.xLabel = label;
             return this;
         }
 
+        /**
+         * The y axis's label.
+         *
+         * @param label the label, or null for none
+         * @return this
+         */
         public Builder yLabel(String label) {
             this.yLabel = label;
             return this;
         }
 
-        /** Labels of the x positions 0..n-1; without them the positions are labelled by their index. */
+        /**
+         * Labels of the x positions 0..n-1; without them the positions are labelled by their index.
+         *
+         * @param ticks one label per position
+         * @return this
+         */
         public Builder xTicks(List<String> ticks) {
             this.xTicks = List.copyOf(ticks);
             return this;
         }
 
-        /** Fixed y range; without it the range is chosen to hold every value and band, on round numbers. */
+        /**
+         * Fixed y range; without it the range is chosen to hold every value and band, on round numbers.
+         *
+         * @param min the bottom of the axis
+         * @param max the top, above {@code min}
+         * @return this
+         */
         public Builder yRange(double min, double max) {
             if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
                 throw new IllegalArgumentException("y range needs finite min < max, got " + min + ", " + max);
@@ -141,12 +192,25 @@ public final class LineChart {
         /**
          * Adds a line. {@code err} (nullable) draws a shaded band from y - err to y + err; NaN in
          * {@code y} or {@code err} leaves a gap. The arrays are copied.
+         *
+         * @param name the legend entry
+         * @param y one value per x position
+         * @param err the band's half-width at each position, or null
+         * @return this
          */
         public Builder series(String name, double[] y, double[] err) {
             return series(name, y, err, null);
         }
 
-        /** As {@link #series(String, double[], double[])}, drawn in {@code style} (null: the next palette colour). */
+        /**
+         * As {@link #series(String, double[], double[])}, drawn in {@code style} (null: the next palette colour).
+         *
+         * @param name the legend entry
+         * @param y one value per x position
+         * @param err the band's half-width at each position, or null
+         * @param style the line's colour and dash, or null
+         * @return this
+         */
         public Builder series(String name, double[] y, double[] err, Style style) {
             if (err == null) {
                 return series(name, y, null, null, style);
@@ -167,6 +231,13 @@ public final class LineChart {
          * Adds a line in {@code style} (null: the next palette colour) with a shaded band from {@code lo}
          * to {@code hi} (both null: no band), for example the interquartile range around a mean. NaN in
          * any of them leaves a gap. The arrays are copied.
+         *
+         * @param name the legend entry
+         * @param y one value per x position
+         * @param lo the band's lower bound at each position, or null
+         * @param hi the band's upper bound at each position, or null
+         * @param style the line's colour and dash, or null
+         * @return this
          */
         public Builder series(String name, double[] y, double[] lo, double[] hi, Style style) {
             if ((lo == null) != (hi == null)) {
@@ -184,19 +255,33 @@ public final class LineChart {
         /**
          * Adds a thin grey line under every series, without a legend entry of its own: the other
          * members of a set, drawn for context in a small multiple.
+         *
+         * @param y one value per x position
+         * @return this
          */
         public Builder context(double[] y) {
             context.add(y.clone());
             return this;
         }
 
-        /** One legend entry (a thin grey line) naming the context lines, for example "other methods". */
+        /**
+         * One legend entry (a thin grey line) naming the context lines, for example "other methods".
+         *
+         * @param label the entry
+         * @return this
+         */
         public Builder contextLabel(String label) {
             this.contextLabel = label;
             return this;
         }
 
-        /** Image size in pixels (default 640 x 400). */
+        /**
+         * Image size in pixels (default 640 x 400).
+         *
+         * @param width at least 200
+         * @param height at least 150
+         * @return this
+         */
         public Builder size(int width, int height) {
             if (width < 200 || height < 150) {
                 throw new IllegalArgumentException("chart size must be at least 200 x 150, got " + width + " x " + height);
@@ -209,13 +294,19 @@ public final class LineChart {
         /**
          * Renders the chart.
          *
+         * @return the picture
          * @throws IllegalArgumentException if there is no series, no point, or lengths disagree
          */
         public BufferedImage build() {
             return new LineChart(this).render();
         }
 
-        /** Renders the chart to a PNG file, creating missing parent folders. */
+        /**
+         * Renders the chart to a PNG file, creating missing parent folders.
+         *
+         * @param png the file, replaced if it exists
+         * @throws IOException when it cannot be written
+         */
         public void write(Path png) throws IOException {
             BufferedImage image = build();
             Path parent = png.toAbsolutePath().getParent();
@@ -732,7 +823,14 @@ public final class LineChart {
         return s.length() <= maxChars ? s : s.substring(0, maxChars - 1) + "\u2026";
     }
 
-    /** {@code s}, cut with an ellipsis where it is wider than {@code maxWidth} pixels in {@code fm}'s font. */
+    /**
+     * {@code s}, cut with an ellipsis where it is wider than {@code maxWidth} pixels in {@code fm}'s font.
+     *
+     * @param s the text
+     * @param fm the font's metrics
+     * @param maxWidth the widest it may be, in pixels
+     * @return {@code s}, or its start and an ellipsis
+     */
     public static String shorten(String s, FontMetrics fm, int maxWidth) {
         if (fm.stringWidth(s) <= maxWidth) {
             return s;

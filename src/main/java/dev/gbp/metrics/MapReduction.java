@@ -14,12 +14,26 @@ public final class MapReduction {
     /**
      * Per-pixel sum over channels of |g| (length h*w): the "absolute" grey map, which keeps how much
      * a pixel matters and drops the sign, whose meaning is unclear for image gradients.
+     *
+     * @param map the map, c x h x w row-major
+     * @param c channels
+     * @param h height
+     * @param w width
+     * @return h x w values
      */
     public static float[] absSum(float[] map, int c, int h, int w) {
         return channelSum(map, c, h, w, true);
     }
 
-    /** Per-pixel sum over channels of g (length h*w): the "signed" grey map, where the sign survives. */
+    /**
+     * Per-pixel sum over channels of g (length h*w): the "signed" grey map, where the sign survives.
+     *
+     * @param map the map, c x h x w row-major
+     * @param c channels
+     * @param h height
+     * @param w width
+     * @return h x w values
+     */
     public static float[] signedSum(float[] map, int c, int h, int w) {
         return channelSum(map, c, h, w, false);
     }
@@ -45,6 +59,9 @@ public final class MapReduction {
      * position is t = p/100 * (n-1) and the result interpolates linearly between x[floor t] and
      * x[ceil t]. The input is not modified.
      *
+     * @param v the values
+     * @param p the percentile, 0 to 100
+     * @return the p-th percentile
      * @throws IllegalArgumentException if {@code v} is empty or holds NaN, or p is outside [0, 100]
      */
     public static float percentile(float[] v, double p) {
@@ -76,6 +93,10 @@ public final class MapReduction {
     /**
      * A copy of {@code v} with every value above its p-th {@link #percentile} set to that
      * percentile, so that a handful of outliers cannot flatten the rest of a map after scaling.
+     *
+     * @param v the values
+     * @param p the percentile, 0 to 100
+     * @return the clipped copy
      */
     public static float[] clipAtPercentile(float[] v, double p) {
         float top = percentile(v, p);
@@ -89,6 +110,9 @@ public final class MapReduction {
     /**
      * {@code v} scaled linearly to [0, 1] (min to 0, max to 1). A constant input, for example the
      * all-zero map of a dead network, gives all zeros rather than the NaN of 0/0.
+     *
+     * @param v the values
+     * @return the scaled copy
      */
     public static float[] minMax(float[] v) {
         float[] out = new float[v.length];

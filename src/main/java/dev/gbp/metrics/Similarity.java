@@ -26,6 +26,9 @@ public final class Similarity {
      * ranks, tied values sharing the average of the ranks they span. 0 if either input is constant
      * (undefined correlation, reported as 0).
      *
+     * @param a one sample
+     * @param b the other, of the same length
+     * @return the correlation, -1 to 1
      * @throws IllegalArgumentException if the lengths differ, fewer than 2 values are given, or a value is NaN
      */
     public static double spearman(float[] a, float[] b) {
@@ -37,6 +40,9 @@ public final class Similarity {
      * Pearson correlation coefficient, clamped to [-1, 1] against rounding. 0 if either input is
      * constant (all values equal; undefined correlation, reported as 0).
      *
+     * @param a one sample
+     * @param b the other, of the same length
+     * @return the correlation, -1 to 1
      * @throws IllegalArgumentException if the lengths differ, fewer than 2 values are given, or a value is NaN
      */
     public static double pearson(double[] a, double[] b) {
@@ -70,7 +76,12 @@ public final class Similarity {
      * Arithmetic is in double (scikit-image computes in float32 for float32 input; results agree to
      * about 1e-6).
      *
+     * @param a one map, h x w row-major
+     * @param b the other, of the same shape
+     * @param h height
+     * @param w width
      * @param dataRange the value range of the maps (max - min possible value), e.g. 1 for maps scaled to [0, 1]
+     * @return the mean SSIM
      * @throws IllegalArgumentException if the shapes do not match, h or w is below 7, or dataRange is not positive
      */
     public static double ssim(float[] a, float[] b, int h, int w, double dataRange) {
@@ -127,6 +138,12 @@ public final class Similarity {
     /**
      * Spearman rank correlation between the {@link Hog#features HOG features} of two h x w grey maps:
      * compares the local edge structure of the maps while ignoring their overall scale.
+     *
+     * @param a one map, h x w row-major
+     * @param b the other, of the same shape
+     * @param h height
+     * @param w width
+     * @return the correlation, -1 to 1
      */
     public static double hogSpearman(float[] a, float[] b, int h, int w) {
         return spearman(Hog.features(a, h, w), Hog.features(b, h, w));

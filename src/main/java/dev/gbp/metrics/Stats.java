@@ -4,6 +4,13 @@ package dev.gbp.metrics;
 public final class Stats {
     private Stats() {}
 
+    /**
+     * The arithmetic mean.
+     *
+     * @param v the values, at least one
+     * @return their mean
+     * @throws IllegalArgumentException if there are no values
+     */
     public static double mean(double[] v) {
         if (v.length == 0) {
             throw new IllegalArgumentException("mean of no values");
@@ -15,7 +22,12 @@ public final class Stats {
         return s / v.length;
     }
 
-    /** Population standard deviation (divides by n), as numpy's default. */
+    /**
+     * Population standard deviation (divides by n), as numpy's default.
+     *
+     * @param v the values, at least one
+     * @return their standard deviation
+     */
     public static double std(double[] v) {
         double m = mean(v);
         double s = 0;
@@ -25,7 +37,12 @@ public final class Stats {
         return Math.sqrt(s / v.length);
     }
 
-    /** The median (the mean of the two middle values for an even count). */
+    /**
+     * The median (the mean of the two middle values for an even count).
+     *
+     * @param v the values, at least one
+     * @return their median
+     */
     public static double median(double[] v) {
         if (v.length == 0) {
             throw new IllegalArgumentException("median of no values");
@@ -36,10 +53,13 @@ public final class Stats {
     }
 
     /**
-     * The {@code q}-quantile (0 <= q <= 1) with linear interpolation between the two nearest ranks, as
+     * The {@code q}-quantile (0 &lt;= q &lt;= 1) with linear interpolation between the two nearest ranks, as
      * numpy's default {@code np.quantile}: the sorted values at positions 0..n-1, quantile at position
      * q * (n - 1). {@code quantile(v, 0.5)} is the median.
      *
+     * @param v the values (not modified)
+     * @param q the quantile, 0 to 1
+     * @return the q-quantile
      * @throws IllegalArgumentException if there are no values, q is outside [0, 1], or a value is NaN
      */
     public static double quantile(double[] v, double q) {
@@ -63,6 +83,11 @@ public final class Stats {
     /**
      * Index of the first maximum in {@code a[from..to)}: ties go to the lowest index, the rule every
      * choice of neuron, channel or class in gbp follows.
+     *
+     * @param a the values
+     * @param from the first index
+     * @param to the index after the last
+     * @return the index, in {@code a} (not relative to {@code from})
      */
     public static int argMax(float[] a, int from, int to) {
         int best = from;

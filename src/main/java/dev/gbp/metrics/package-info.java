@@ -1,6 +1,7 @@
 /**
  * Pure-JDK numerical helpers for judging saliency maps: channel reductions and percentiles, rank and
  * structural similarity, HOG features, deletion/insertion curve summaries and a small PNG line chart.
+ * <b>Public API.</b>
  *
  * <p>They back the sanity checks of Adebayo et al. (2018, "Sanity Checks for Saliency Maps"), which
  * compare maps before and after randomising a model by Spearman rank correlation, SSIM and HOG

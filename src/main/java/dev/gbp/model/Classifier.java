@@ -9,7 +9,14 @@ import dev.gbp.metrics.Stats;
 public final class Classifier {
     private Classifier() {}
 
-    /** Predictions for every image: arg-max class and its probability. */
+    /**
+     * Predictions for every image: arg-max class and its probability.
+     *
+     * @param net the network
+     * @param images the images, of the network's input size
+     * @param batchSize images per forward pass
+     * @return the softmax outputs of every image
+     */
     public static Predictions predict(Network net, Pixels images, int batchSize) {
         int n = images.size();
         int k = net.spec().classes().size();
@@ -26,7 +33,13 @@ public final class Classifier {
         return new Predictions(probs, k);
     }
 
-    /** Predictions for a batch that is already preprocessed. */
+    /**
+     * Predictions for a batch that is already preprocessed.
+     *
+     * @param net the network
+     * @param input normalised images, N x C x H x W ({@link Network#preprocess})
+     * @return the softmax outputs of every image
+     */
     public static Predictions predict(Network net, NDArray input) {
         try (NDScope scope = new NDScope()) {
             float[] p = net.forward(input, false).softmax(1).toFloatArray();
@@ -44,19 +57,41 @@ public final class Classifier {
             this.classes = classes;
         }
 
+        /**
+         * The number of images.
+         *
+         * @return the count
+         */
         public int size() {
             return probs.length / classes;
         }
 
+        /**
+         * The class with the largest probability for image {@code i} (the first on ties).
+         *
+         * @param i the image
+         * @return the class index
+         */
         public int predicted(int i) {
             return Stats.argMax(probs, i * classes, (i + 1) * classes) - i * classes;
         }
 
+        /**
+         * The softmax probability of class {@code c} for image {@code i}.
+         *
+         * @param i the image
+         * @param c the class
+         * @return the probability, 0 to 1
+         */
         public float probability(int i, int c) {
             return probs[i * classes + c];
         }
 
-        /** The arg-max class of every image. */
+        /**
+         * The arg-max class of every image.
+         *
+         * @return one class index per image
+         */
         public int[] classes() {
             int[] out = new int[size()];
             for (int i = 0; i < out.length; i++) {
@@ -65,7 +100,11 @@ public final class Classifier {
             return out;
         }
 
-        /** The probability of the arg-max class of every image. */
+        /**
+         * The probability of the arg-max class of every image.
+         *
+         * @return one probability per image
+         */
         public float[] probabilities() {
             float[] out = new float[size()];
             for (int i = 0; i < out.length; i++) {

@@ -64,12 +64,37 @@ public final class LayerSpec {
 
     // ---- factories ----
 
+    /**
+     * A convolution with a square kernel, the same stride and padding on every side, no dilation and no groups.
+     *
+     * @param name the node's name
+     * @param in input channels
+     * @param out output channels
+     * @param kernel the kernel's side
+     * @param stride the stride
+     * @param padding zero padding on each side
+     * @param bias whether it adds a bias
+     * @return the node
+     */
     public static LayerSpec conv2d(String name, int in, int out, int kernel, int stride, int padding, boolean bias) {
         return conv2d(name, in, out, new int[] {kernel, kernel}, new int[] {stride, stride},
                 new int[] {padding, padding, padding, padding}, new int[] {1, 1}, 1, bias);
     }
 
-    /** A convolution with every option: {@code padding} is {top, left, bottom, right}. */
+    /**
+     * A convolution with every option: {@code padding} is {top, left, bottom, right}.
+     *
+     * @param name the node's name
+     * @param in input channels
+     * @param out output channels
+     * @param kernel {height, width}
+     * @param stride {vertical, horizontal}
+     * @param padding {top, left, bottom, right}
+     * @param dilation {vertical, horizontal}
+     * @param groups channel groups (in and out must be multiples of it)
+     * @param bias whether it adds a bias
+     * @return the node
+     */
     public static LayerSpec conv2d(String name, int in, int out, int[] kernel, int[] stride, int[] padding,
             int[] dilation, int groups, boolean bias) {
         Builder b = new Builder(LayerType.CONV2D, name);
@@ -84,6 +109,15 @@ public final class LayerSpec {
         return new LayerSpec(b);
     }
 
+    /**
+     * A fully connected layer.
+     *
+     * @param name the node's name
+     * @param in input features
+     * @param out output features
+     * @param bias whether it adds a bias
+     * @return the node
+     */
     public static LayerSpec linear(String name, int in, int out, boolean bias) {
         Builder b = new Builder(LayerType.LINEAR, name);
         b.inFeatures = in;
@@ -92,23 +126,61 @@ public final class LayerSpec {
         return new LayerSpec(b);
     }
 
+    /**
+     * A ReLU.
+     *
+     * @param name the node's name, or null
+     * @return the node
+     */
     public static LayerSpec relu(String name) {
         return new LayerSpec(new Builder(LayerType.RELU, name));
     }
 
+    /**
+     * A ReLU6, {@code min(max(x, 0), 6)}.
+     *
+     * @param name the node's name, or null
+     * @return the node
+     */
     public static LayerSpec relu6(String name) {
         return new LayerSpec(new Builder(LayerType.RELU6, name));
     }
 
+    /**
+     * An unnamed square max-pool.
+     *
+     * @param kernel the window's side
+     * @param stride the stride
+     * @param padding padding on each side
+     * @return the node
+     */
     public static LayerSpec maxPool(int kernel, int stride, int padding) {
         return pool(LayerType.MAXPOOL2D, null, kernel, stride, padding, false, true);
     }
 
+    /**
+     * An unnamed square average pool without padding.
+     *
+     * @param kernel the window's side
+     * @param stride the stride
+     * @return the node
+     */
     public static LayerSpec avgPool(int kernel, int stride) {
         return pool(LayerType.AVGPOOL2D, null, kernel, stride, 0, false, true);
     }
 
-    /** A max or average pool with every option. */
+    /**
+     * A max or average pool with every option.
+     *
+     * @param type {@link LayerType#MAXPOOL2D} or {@link LayerType#AVGPOOL2D}
+     * @param name the node's name, or null
+     * @param kernel the window's side
+     * @param stride the stride
+     * @param padding padding on each side
+     * @param ceilMode whether the output size rounds up, as PyTorch's {@code ceil_mode}
+     * @param countIncludePad whether an average counts the padding, as PyTorch's {@code count_include_pad}
+     * @return the node
+     */
     public static LayerSpec pool(LayerType type, String name, int kernel, int stride, int padding, boolean ceilMode,
             boolean countIncludePad) {
         Builder b = new Builder(type, name);
@@ -120,61 +192,125 @@ public final class LayerSpec {
         return new LayerSpec(b);
     }
 
+    /**
+     * Global average pooling: each channel's mean, N x C x H x W to N x C.
+     *
+     * @return the node
+     */
     public static LayerSpec globalAvgPool() {
         return new LayerSpec(new Builder(LayerType.GLOBAL_AVGPOOL, null));
     }
 
+    /**
+     * Flattening to N x (C H W).
+     *
+     * @return the node
+     */
     public static LayerSpec flatten() {
         return new LayerSpec(new Builder(LayerType.FLATTEN, null));
     }
 
+    /**
+     * BatchNorm over the channels of N x C x H x W.
+     *
+     * @param name the node's name
+     * @param features channels
+     * @return the node
+     */
     public static LayerSpec batchNorm2d(String name, int features) {
         Builder b = new Builder(LayerType.BATCHNORM2D, name);
         b.numFeatures = features;
         return new LayerSpec(b);
     }
 
+    /**
+     * BatchNorm over the features of N x F.
+     *
+     * @param name the node's name
+     * @param features features
+     * @return the node
+     */
     public static LayerSpec batchNorm1d(String name, int features) {
         Builder b = new Builder(LayerType.BATCHNORM1D, name);
         b.numFeatures = features;
         return new LayerSpec(b);
     }
 
+    /**
+     * Dropout, the identity at inference.
+     *
+     * @param p the probability of dropping a value in training
+     * @return the node
+     */
     public static LayerSpec dropout(double p) {
         Builder b = new Builder(LayerType.DROPOUT, null);
         b.p = p;
         return new LayerSpec(b);
     }
 
-    /** Element-wise sum of two or more inputs of one shape. */
+    /**
+     * Element-wise sum of two or more inputs of one shape.
+     *
+     * @param name the node's name, or null
+     * @param inputs the nodes it reads: names, indices or {@link #GRAPH_INPUT}
+     * @return the node
+     */
     public static LayerSpec add(String name, String... inputs) {
         return new LayerSpec(new Builder(LayerType.ADD, name)).withInputs(inputs);
     }
 
-    /** Inputs stacked along the channels. */
+    /**
+     * Inputs stacked along the channels.
+     *
+     * @param name the node's name, or null
+     * @param inputs the nodes it reads: names, indices or {@link #GRAPH_INPUT}
+     * @return the node
+     */
     public static LayerSpec concat(String name, String... inputs) {
         return new LayerSpec(new Builder(LayerType.CONCAT, name)).withInputs(inputs);
     }
 
-    /** Zero padding, {@code padding} = {top, left, bottom, right}. */
+    /**
+     * Zero padding, {@code padding} = {top, left, bottom, right}.
+     *
+     * @param name the node's name, or null
+     * @param padding {top, left, bottom, right}
+     * @return the node
+     */
     public static LayerSpec pad(String name, int... padding) {
         Builder b = new Builder(LayerType.PAD, name);
         b.padding = padding.clone();
         return new LayerSpec(b);
     }
 
+    /**
+     * The identity.
+     *
+     * @param name the node's name, or null
+     * @return the node
+     */
     public static LayerSpec identity(String name) {
         return new LayerSpec(new Builder(LayerType.IDENTITY, name));
     }
 
-    /** This node reading {@code refs} (node names, indices or {@link #GRAPH_INPUT}) instead. */
+    /**
+     * This node reading {@code refs} (node names, indices or {@link #GRAPH_INPUT}) instead.
+     *
+     * @param refs the nodes it reads
+     * @return a new node; this one is unchanged
+     */
     public LayerSpec withInputs(String... refs) {
         Builder b = toBuilder();
         b.inputs = List.of(refs);
         return new LayerSpec(b);
     }
 
-    /** This node under another name. */
+    /**
+     * This node under another name.
+     *
+     * @param newName the name, or null
+     * @return a new node; this one is unchanged
+     */
     public LayerSpec withName(String newName) {
         Builder b = toBuilder();
         b.name = newName;
@@ -183,99 +319,206 @@ public final class LayerSpec {
 
     // ---- accessors ----
 
+    /**
+     * The node's type, as {@code model.json}'s {@code type} names it.
+     *
+     * @return the type
+     */
     public LayerType type() {
         return type;
     }
 
-    /** What this node does. */
+    /**
+     * What this node does.
+     *
+     * @return its type's kind
+     */
     public NodeKind kind() {
         return type.kind();
     }
 
-    /** The node's name, or null when it has none. */
+    /**
+     * The node's name, or null when it has none.
+     *
+     * @return the name, or null
+     */
     public String name() {
         return name;
     }
 
-    /** The input references as written (empty: the node before). */
+    /**
+     * The input references as written (empty: the node before).
+     *
+     * @return node names, indices or {@link #GRAPH_INPUT}; unmodifiable
+     */
     public List<String> inputs() {
         return inputs;
     }
 
+    /**
+     * A convolution's input channels (0 for other kinds).
+     *
+     * @return the channels
+     */
     public int inChannels() {
         return inChannels;
     }
 
+    /**
+     * A convolution's output channels (0 for other kinds).
+     *
+     * @return the channels
+     */
     public int outChannels() {
         return outChannels;
     }
 
+    /**
+     * A convolution's or pool's window; only for those kinds.
+     *
+     * @return {height, width}, a copy
+     */
     public int[] kernel() {
         return kernel.clone();
     }
 
+    /**
+     * A convolution's or pool's stride; only for those kinds.
+     *
+     * @return {vertical, horizontal}, a copy
+     */
     public int[] stride() {
         return stride.clone();
     }
 
-    /** {top, left, bottom, right}. */
+    /**
+     * The zero padding of a convolution, pool or pad.
+     *
+     * @return {top, left, bottom, right}, a copy (all 0 for other kinds)
+     */
     public int[] padding() {
         return padding.clone();
     }
 
+    /**
+     * A convolution's dilation.
+     *
+     * @return {vertical, horizontal}, a copy ({1, 1} for other kinds)
+     */
     public int[] dilation() {
         return dilation.clone();
     }
 
+    /**
+     * A convolution's channel groups.
+     *
+     * @return the groups (1: an ordinary convolution)
+     */
     public int groups() {
         return groups;
     }
 
+    /**
+     * Whether a convolution or linear layer adds a bias.
+     *
+     * @return true when it has a bias
+     */
     public boolean bias() {
         return bias;
     }
 
+    /**
+     * Whether a pool's output size rounds up (PyTorch's {@code ceil_mode}).
+     *
+     * @return the flag
+     */
     public boolean ceilMode() {
         return ceilMode;
     }
 
+    /**
+     * Whether an average pool counts the padding (PyTorch's {@code count_include_pad}).
+     *
+     * @return the flag
+     */
     public boolean countIncludePad() {
         return countIncludePad;
     }
 
+    /**
+     * A linear layer's input features (0 for other kinds).
+     *
+     * @return the features
+     */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /**
+     * A linear layer's output features (0 for other kinds).
+     *
+     * @return the features
+     */
     public int outFeatures() {
         return outFeatures;
     }
 
+    /**
+     * A BatchNorm's channels or features (0 for other kinds).
+     *
+     * @return the count
+     */
     public int numFeatures() {
         return numFeatures;
     }
 
+    /**
+     * A BatchNorm's epsilon, added to the variance.
+     *
+     * @return epsilon
+     */
     public double eps() {
         return eps;
     }
 
+    /**
+     * A dropout's probability of dropping a value in training.
+     *
+     * @return p
+     */
     public double p() {
         return p;
     }
 
-    /** Whether top equals bottom and left equals right. */
+    /**
+     * Whether top equals bottom and left equals right.
+     *
+     * @return true for symmetric padding
+     */
     public boolean symmetricPadding() {
         return padding[0] == padding[2] && padding[1] == padding[3];
     }
 
-    /** How error messages refer to the node at {@code index}: {@code layer 4 'conv2' (conv2d)}. */
+    /**
+     * How error messages refer to the node at {@code index}: {@code layer 4 'conv2' (conv2d)}.
+     *
+     * @param index the node's index in its network
+     * @return the description
+     */
     public String describe(int index) {
         return "layer " + index + (name == null ? "" : " " + GbpInputException.quote(name)) + " (" + type.json() + ")";
     }
 
     // ---- JSON ----
 
-    /** Parses one entry of {@code layers} or {@code nodes}; {@code index} is only used in messages. */
+    /**
+     * Parses one entry of {@code layers} or {@code nodes}; {@code index} is only used in messages.
+     *
+     * @param node the entry's JSON object
+     * @param index its position in the list
+     * @return the node
+     * @throws ModelException naming the node and field when the entry is malformed
+     */
     public static LayerSpec fromJson(JsonNode node, int index) {
         String where = "layer " + index;
         if (node == null || !node.isObject()) {
@@ -330,7 +573,12 @@ public final class LayerSpec {
         return new LayerSpec(b);
     }
 
-    /** The JSON object for {@code model.json}; {@code inputs}, when not null, is written as the node's inputs (format 2). */
+    /**
+     * The JSON object for {@code model.json}; {@code inputs}, when not null, is written as the node's inputs (format 2).
+     *
+     * @param inputs the node's inputs as written in format 2, or null for format 1
+     * @return the object
+     */
     public ObjectNode toJson(ArrayNode inputs) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("type", type.json());

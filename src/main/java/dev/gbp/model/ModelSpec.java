@@ -58,6 +58,17 @@ public final class ModelSpec {
     private final List<long[]> outputShapes;
     private final Map<String, long[]> parameterShapes;
 
+    /**
+     * A network, checked whole: sizes, normalisation, unique names, inputs that are earlier nodes, every node used,
+     * every node's sizes agreeing with the shapes that reach it, and one output per class at the end.
+     *
+     * @param input {channels, height, width} of the input images
+     * @param classes the class names, one per output
+     * @param mean per channel, the mean subtracted from pixels in [0, 1]
+     * @param std per channel, the standard deviation they are divided by (positive)
+     * @param layers the nodes in topological order; the last is the output
+     * @throws ModelException naming the node or field when the network does not hang together
+     */
     public ModelSpec(int[] input, List<String> classes, float[] mean, float[] std, List<LayerSpec> layers) {
         if (input.length != 3 || input[0] < 1 || input[1] < 1 || input[2] < 1 || input[0] > 4096 || input[1] > 16384
                 || input[2] > 16384) {
@@ -102,31 +113,67 @@ public final class ModelSpec {
         }
     }
 
+    /**
+     * The size of the images the network takes.
+     *
+     * @return {channels, height, width}, a copy
+     */
     public int[] input() {
         return input.clone();
     }
 
+    /**
+     * The class names, one per output.
+     *
+     * @return the names, unmodifiable
+     */
     public List<String> classes() {
         return classes;
     }
 
+    /**
+     * Per channel, the mean subtracted from pixels in [0, 1].
+     *
+     * @return the means, a copy
+     */
     public float[] mean() {
         return mean.clone();
     }
 
+    /**
+     * Per channel, the standard deviation pixels are divided by.
+     *
+     * @return the standard deviations, a copy
+     */
     public float[] std() {
         return std.clone();
     }
 
+    /**
+     * The nodes in topological order; the last is the output.
+     *
+     * @return the nodes, unmodifiable
+     */
     public List<LayerSpec> layers() {
         return layers;
     }
 
+    /**
+     * Node {@code i}.
+     *
+     * @param i the node's index
+     * @return the node
+     */
     public LayerSpec layer(int i) {
         return layers.get(i);
     }
 
-    /** The output shape of layer {@code i}, without the batch axis. */
+    /**
+     * The output shape of layer {@code i}, without the batch axis.
+     *
+     * @param i the node's index
+     * @return {C, H, W} or {F}, a copy
+     */
     public long[] outputShape(int i) {
         return outputShapes.get(i).clone();
     }
@@ -150,6 +197,7 @@ public final class ModelSpec {
      * The seed experiment's layer: the first ReLU after the third convolution (for a network with fewer
      * convolutions, the first ReLU after the last one). It is {@code conv3_relu} in the shipped networks.
      *
+     * @return the node's index
      * @throws ModelException if the network has no ReLU after a convolution
      */
     public int seedLayer() {
@@ -168,7 +216,12 @@ public final class ModelSpec {
         throw new ModelException("the network has no ReLU after a convolution, so it has no seed layer: name a layer");
     }
 
-    /** The seed layer's name, or its index when it has none (a form {@link #resolveLayer} takes). */
+    /**
+     * The seed layer's name, or its index when it has none (a form {@link #resolveLayer} takes).
+     *
+     * @return e.g. {@code conv3_relu}
+     * @throws ModelException if the network has no ReLU after a convolution
+     */
     public String seedLayerRef() {
         int i = seedLayer();
         return layers.get(i).name() != null ? layers.get(i).name() : Integer.toString(i);
@@ -177,6 +230,8 @@ public final class ModelSpec {
     /**
      * Resolves a layer reference: a layer name, or a 0-based index.
      *
+     * @param ref the name or index
+     * @return the node's index
      * @throws ModelException naming the reference and the layers there are
      */
     public int resolveLayer(String ref) {
@@ -205,17 +260,32 @@ public final class ModelSpec {
                 + "; or give a 0-based index)");
     }
 
-    /** The nodes node {@code i} reads, as indices ({@link #GRAPH_INPUT} for the network's input). */
+    /**
+     * The nodes node {@code i} reads, as indices ({@link #GRAPH_INPUT} for the network's input).
+     *
+     * @param i the node's index
+     * @return the indices, in input order, a copy
+     */
     public int[] inputsOf(int i) {
         return inputIndices[i].clone();
     }
 
-    /** The nodes that read node {@code i}'s output, in order. */
+    /**
+     * The nodes that read node {@code i}'s output, in order.
+     *
+     * @param i the node's index
+     * @return their indices, a copy
+     */
     public int[] consumersOf(int i) {
         return consumers[i].clone();
     }
 
-    /** The output shapes of node {@code i}'s inputs, without the batch axis. */
+    /**
+     * The output shapes of node {@code i}'s inputs, without the batch axis.
+     *
+     * @param i the node's index
+     * @return one shape per input, in input order
+     */
     public List<long[]> inputShapes(int i) {
         List<long[]> out = new ArrayList<>();
         for (int j : inputIndices[i]) {
@@ -224,7 +294,12 @@ public final class ModelSpec {
         return out;
     }
 
-    /** Which nodes node {@code top}'s output depends on, {@code top} included. */
+    /**
+     * Which nodes node {@code top}'s output depends on, {@code top} included.
+     *
+     * @param top the node's index
+     * @return one flag per node
+     */
     public boolean[] ancestors(int top) {
         boolean[] out = new boolean[layers.size()];
         out[top] = true;
@@ -243,6 +318,10 @@ public final class ModelSpec {
     /**
      * The nodes on a path from node {@code below}'s output to node {@code top}, both included
      * ({@link #GRAPH_INPUT}: from the network's input, so every ancestor of {@code top}).
+     *
+     * @param below the lower node's index, or {@link #GRAPH_INPUT}
+     * @param top the upper node's index
+     * @return one flag per node
      */
     public boolean[] between(int below, int top) {
         boolean[] up = ancestors(top);
@@ -261,12 +340,22 @@ public final class ModelSpec {
         return out;
     }
 
-    /** Whether node {@code i} is a rectifier call site (ReLU, ReLU6), where back-propagation rules apply. */
+    /**
+     * Whether node {@code i} is a rectifier call site (ReLU, ReLU6), where back-propagation rules apply.
+     *
+     * @param i the node's index
+     * @return true for ReLU and ReLU6 nodes
+     */
     public boolean isRectifier(int i) {
         return layers.get(i).kind().isRectifier();
     }
 
-    /** How many rectifier call sites node {@code top}'s output depends on (itself included). */
+    /**
+     * How many rectifier call sites node {@code top}'s output depends on (itself included).
+     *
+     * @param top the node's index
+     * @return the count
+     */
     public int rectifiersFeeding(int top) {
         boolean[] up = ancestors(top);
         int n = 0;
@@ -276,7 +365,12 @@ public final class ModelSpec {
         return n;
     }
 
-    /** Whether only {@code gbp-model/2} can say this network (a node reads other than the one before, or a graph-only kind or field). */
+    /**
+     * Whether only {@code gbp-model/2} can say this network (a node reads other than the one before, or a
+     * graph-only kind or field).
+     *
+     * @return true when format 1 cannot say it
+     */
     public boolean isGraph() {
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
@@ -422,6 +516,8 @@ public final class ModelSpec {
     /**
      * Reads {@code model.json}: at most {@link #MAX_JSON_BYTES} of UTF-8 JSON, checked as {@link #fromJson} does.
      *
+     * @param file the file
+     * @return the spec
      * @throws ModelException naming the file, and the node and field at fault
      */
     public static ModelSpec read(Path file) {
@@ -512,12 +608,22 @@ public final class ModelSpec {
         return new ModelSpec(input, classes, mean, std, layers);
     }
 
-    /** model.json's content, in format 1 when that can say the network, else in format 2. */
+    /**
+     * model.json's content, in format 1 when that can say the network, else in format 2.
+     *
+     * @return the JSON object
+     */
     public ObjectNode toJson() {
         return toJson(isGraph());
     }
 
-    /** model.json's content; {@code graph} writes format 2 (nodes with inputs) even for a chain. */
+    /**
+     * model.json's content; {@code graph} writes format 2 (nodes with inputs) even for a chain.
+     *
+     * @param graph true for format 2
+     * @return the JSON object
+     * @throws IllegalArgumentException when {@code graph} is false but only format 2 can say the network
+     */
     public ObjectNode toJson(boolean graph) {
         if (!graph && isGraph()) {
             throw new IllegalArgumentException("this network needs " + GRAPH_FORMAT);
@@ -557,11 +663,23 @@ public final class ModelSpec {
         return o;
     }
 
+    /**
+     * Writes model.json, in format 1 when that can say the network, else in format 2.
+     *
+     * @param file the file, replaced if it exists
+     * @throws IOException when it cannot be written
+     */
     public void write(Path file) throws IOException {
         write(file, isGraph());
     }
 
-    /** Writes model.json; {@code graph} writes format 2 even for a chain. */
+    /**
+     * Writes model.json; {@code graph} writes format 2 even for a chain.
+     *
+     * @param file the file, replaced if it exists
+     * @param graph true for format 2
+     * @throws IOException when it cannot be written
+     */
     public void write(Path file, boolean graph) throws IOException {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson(graph));
     }

@@ -31,9 +31,16 @@ import java.util.TreeSet;
  *
  * <p>Parameters are exchanged with {@code weights.npz} under PyTorch's names and layouts:
  * {@code <node>.weight}, {@code .bias}, {@code .running_mean}, {@code .running_var}.
+ *
+ * <p>The first network starts the PyTorch engine ({@link dev.gbp.engine.TorchRuntime#start()}) unless it runs
+ * already; start it yourself with {@link dev.gbp.engine.TorchRuntime#start(int)} before anything else touches
+ * DJL. A network is not thread-safe. Its arrays live in a sub-manager of the manager it is given, released by
+ * {@link #close()}.
  */
 public final class Network implements AutoCloseable {
+    /** The bundle's architecture file. */
     public static final String MODEL_FILE = "model.json";
+    /** The bundle's weights file. */
     public static final String WEIGHTS_FILE = "weights.npz";
 
     private final ModelSpec spec;
@@ -75,7 +82,14 @@ public final class Network implements AutoCloseable {
         this.parameterStore = new ParameterStore(manager, false);
     }
 
-    /** A freshly initialised network (He-normal weights, seeded). */
+    /**
+     * A freshly initialised network (He-normal weights, seeded).
+     *
+     * @param spec the architecture
+     * @param parent the manager whose sub-manager holds the network's arrays
+     * @param seed the engine's random seed for the initial weights
+     * @return the network; close it when done
+     */
     public static Network create(ModelSpec spec, NDManager parent, long seed) {
         return new Network(spec, parent, seed);
     }
@@ -84,6 +98,11 @@ public final class Network implements AutoCloseable {
      * Loads a bundle folder holding {@code model.json} and {@code weights.npz}. Loading runs no code from the files:
      * the description is checked ({@link ModelSpec#read}), then every array against its node's declared shape
      * ({@link Npz#read(Path, Map, Set)}), before the network's memory is allocated.
+     *
+     * @param dir the bundle folder
+     * @param parent the manager whose sub-manager holds the network's arrays
+     * @return the network; close it when done
+     * @throws ModelException naming the file, node or array when the bundle is missing, malformed or inconsistent
      */
     public static Network load(Path dir, NDManager parent) {
         if (!Files.isDirectory(dir)) {
@@ -116,33 +135,67 @@ public final class Network implements AutoCloseable {
         return net;
     }
 
+    /**
+     * The architecture: input size, classes, normalisation and nodes.
+     *
+     * @return the spec
+     */
     public ModelSpec spec() {
         return spec;
     }
 
-    /** The DJL block holding node {@code i}'s parameters, or null when it has none. */
+    /**
+     * The DJL block holding node {@code i}'s parameters, or null when it has none.
+     *
+     * @param i the node's index
+     * @return the block, or null
+     */
     public Block layer(int i) {
         return blocks[i];
     }
 
-    /** Arrays node {@code i} derives from its parameters for its backward step. */
+    /**
+     * Arrays node {@code i} derives from its parameters for its backward step (for the attribution engine).
+     *
+     * @param i the node's index
+     * @return the node's cache
+     */
     public NodeCache cache(int i) {
         return caches[i];
     }
 
+    /**
+     * The number of nodes.
+     *
+     * @return the count; the last node is the output
+     */
     public int size() {
         return blocks.length;
     }
 
+    /**
+     * The manager that holds the network's arrays (a sub-manager of the one it was made with).
+     *
+     * @return the manager
+     */
     public NDManager manager() {
         return manager;
     }
 
+    /**
+     * The DJL parameter store the blocks run with.
+     *
+     * @return the store
+     */
     public ParameterStore parameterStore() {
         return parameterStore;
     }
 
-    /** Every parameter and running statistic, under DJL's names prefixed by the node's index. */
+    /**
+     * Every parameter and running statistic, under DJL's names prefixed by the node's index.
+     *
+     * @return e.g. {@code 0.weight}, {@code 1.gamma}, in node order
+     */
     public PairList<String, Parameter> parameters() {
         PairList<String, Parameter> out = new PairList<>();
         for (int i = 0; i < blocks.length; i++) {
@@ -155,7 +208,11 @@ public final class Network implements AutoCloseable {
         return out;
     }
 
-    /** Stops (or restarts) gradients flowing into the parameters, as attribution needs. */
+    /**
+     * Stops (or restarts) gradients flowing into the parameters, as attribution needs.
+     *
+     * @param frozen true to stop them
+     */
     public void freeze(boolean frozen) {
         for (Pair<String, Parameter> p : parameters()) {
             Parameter.Type t = p.getValue().getType();
@@ -166,7 +223,13 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** Runs the whole network. */
+    /**
+     * Runs the whole network.
+     *
+     * @param x normalised images, N x C x H x W
+     * @param training true to run as in training (BatchNorm on batch statistics, dropout on)
+     * @return the logits, N x classes
+     */
     public NDArray forward(NDArray x, boolean training) {
         return forwardTo(x, blocks.length - 1, training);
     }
@@ -174,6 +237,10 @@ public final class Network implements AutoCloseable {
     /**
      * Runs the nodes {@code 0..last} in inference mode and returns node {@code last}'s output ({@code x}
      * itself when {@code last} is -1). Under a gradient collector the graph is recorded, as for any op.
+     *
+     * @param x normalised images, N x C x H x W
+     * @param last the node whose output is wanted
+     * @return its output, with the batch axis
      */
     public NDArray forwardTo(NDArray x, int last) {
         return forwardTo(x, last, false);
@@ -223,7 +290,12 @@ public final class Network implements AutoCloseable {
         return uses;
     }
 
-    /** Runs the whole network in inference mode and returns every node's output, in node order. */
+    /**
+     * Runs the whole network in inference mode and returns every node's output, in node order.
+     *
+     * @param x normalised images, N x C x H x W
+     * @return one output per node
+     */
     public NDArray[] forwardEach(NDArray x) {
         NDArray[] outs = new NDArray[blocks.length];
         for (int i = 0; i < blocks.length; i++) {
@@ -237,13 +309,27 @@ public final class Network implements AutoCloseable {
         return outs;
     }
 
-    /** Runs node {@code i} alone on its inputs. */
+    /**
+     * Runs node {@code i} alone on its inputs.
+     *
+     * @param i the node's index
+     * @param inputs its inputs, in the order {@link ModelSpec#inputsOf} gives
+     * @param training true to run as in training
+     * @return its output
+     */
     public NDArray forwardNode(int i, NDList inputs, boolean training) {
         LayerSpec l = spec.layer(i);
         return l.kind().forward(l, blocks[i], parameterStore, inputs, training);
     }
 
-    /** Runs node {@code i}, which reads one input, alone. */
+    /**
+     * Runs node {@code i}, which reads one input, alone.
+     *
+     * @param i the node's index
+     * @param x its input
+     * @param training true to run as in training
+     * @return its output
+     */
     public NDArray forwardLayer(int i, NDArray x, boolean training) {
         return forwardNode(i, new NDList(x), training);
     }
@@ -252,6 +338,11 @@ public final class Network implements AutoCloseable {
      * Images {@code from..to} as the network's input: {@code (pixel/255 - mean) / std} per channel,
      * shape N x C x H x W, allocated in {@code target}.
      *
+     * @param target the manager that owns the array
+     * @param images the images, of the network's input size
+     * @param from the first image
+     * @param to the image after the last
+     * @return the network's input for those images
      * @throws ModelException when the images' size is not the network's input size
      */
     public NDArray preprocess(NDManager target, Pixels images, int from, int to) {
@@ -283,7 +374,11 @@ public final class Network implements AutoCloseable {
 
     // ---- weights ----
 
-    /** Every parameter and running statistic, under PyTorch's names, copied out of the engine. */
+    /**
+     * Every parameter and running statistic, under PyTorch's names, copied out of the engine.
+     *
+     * @return the arrays by name, e.g. {@code conv1.weight}, in node order
+     */
     public Map<String, NpyArray> weights() {
         Map<String, NpyArray> out = new LinkedHashMap<>();
         for (int i = 0; i < blocks.length; i++) {
@@ -300,6 +395,11 @@ public final class Network implements AutoCloseable {
      * Replaces every parameter with the arrays of {@code weights}. Each array the network expects must
      * be there, float32 and of the right shape, and no array may be left over (but a BatchNorm's
      * {@code num_batches_tracked}, which PyTorch exports and inference ignores).
+     *
+     * @param weights the arrays by PyTorch name, e.g. {@code conv1.weight}
+     * @param source where they come from, for messages (e.g. the file)
+     * @throws ModelException naming the node and array when one is missing, not float32, of the wrong shape or
+     *     left over
      */
     public void setWeights(Map<String, NpyArray> weights, String source) {
         TreeSet<String> unused = new TreeSet<>(weights.keySet());
@@ -337,7 +437,12 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** Writes {@code model.json} and {@code weights.npz} into {@code dir} (which must exist). */
+    /**
+     * Writes {@code model.json} and {@code weights.npz} into {@code dir} (which must exist).
+     *
+     * @param dir the bundle folder
+     * @throws IOException when a file cannot be written
+     */
     public void save(Path dir) throws IOException {
         spec.write(dir.resolve(MODEL_FILE));
         Npz.write(dir.resolve(WEIGHTS_FILE), weights());

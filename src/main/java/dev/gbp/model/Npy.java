@@ -379,7 +379,12 @@ public final class Npy {
         return out;
     }
 
-    /** The {@code .npy} (version 1.0, little-endian float32, C order) bytes of an array. */
+    /**
+     * The {@code .npy} (version 1.0, little-endian float32, C order) bytes of an array.
+     *
+     * @param array a float32 array
+     * @return the file's bytes
+     */
     public static byte[] toBytes(NpyArray array) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -390,7 +395,14 @@ public final class Npy {
         return out.toByteArray();
     }
 
-    /** Streams a float32 array as {@code .npy}; fine for arrays larger than memory allows twice. */
+    /**
+     * Streams a float32 array as {@code .npy}; fine for arrays larger than memory allows twice.
+     *
+     * @param shape the array's shape
+     * @param data its values in C order
+     * @param out where the bytes go (not closed)
+     * @throws IOException when {@code out} fails
+     */
     public static void write(long[] shape, float[] data, OutputStream out) throws IOException {
         StringBuilder sh = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
@@ -419,7 +431,14 @@ public final class Npy {
         out.write(buf.array(), 0, buf.position());
     }
 
-    /** Writes one array to a {@code .npy} file. */
+    /**
+     * Writes one array to a {@code .npy} file.
+     *
+     * @param file the file, replaced if it exists
+     * @param shape the array's shape
+     * @param data its values in C order
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, long[] shape, float[] data) throws IOException {
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
             write(shape, data, out);
@@ -430,7 +449,10 @@ public final class Npy {
      * Reads one {@code .npy} file of at most {@link #MAX_VALUES} values; its declared size is checked against the
      * file's length before any value is read.
      *
+     * @param file the file
+     * @return the array (without data when it is not float32)
      * @throws ModelException naming the file when it is not a well-formed {@code .npy} array
+     * @throws IOException when the file cannot be read
      */
     public static NpyArray read(Path file) throws IOException {
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {

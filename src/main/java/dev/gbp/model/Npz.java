@@ -40,6 +40,8 @@ public final class Npz {
      * Every array of the archive by name (without the {@code .npy} suffix), in archive order; the arrays hold at most
      * {@link Npy#MAX_VALUES} values together.
      *
+     * @param file the archive
+     * @return the arrays by name
      * @throws ModelException naming the file and entry for a malformed, corrupted or oversized archive
      */
     public static Map<String, NpyArray> read(Path file) {
@@ -147,6 +149,10 @@ public final class Npz {
     /**
      * Writes arrays as an uncompressed archive (as {@code numpy.savez} does), names sorted, with a
      * fixed time stamp so that the same arrays always give the same bytes.
+     *
+     * @param file the archive, replaced if it exists
+     * @param arrays float32 arrays by name
+     * @throws IOException when the file cannot be written
      */
     public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
         try (OutputStream fo = new BufferedOutputStream(Files.newOutputStream(file));

@@ -6,14 +6,40 @@ package dev.gbp.model;
  * {@code data} package's business.
  */
 public interface Pixels {
+    /**
+     * The number of images.
+     *
+     * @return the count
+     */
     int size();
 
+    /**
+     * Channels per image.
+     *
+     * @return C
+     */
     int channels();
 
+    /**
+     * Rows per image.
+     *
+     * @return H
+     */
     int height();
 
+    /**
+     * Columns per image.
+     *
+     * @return W
+     */
     int width();
 
-    /** Copies image {@code i}'s planar values (C x H x W, 0..255) into {@code out} at {@code offset}. */
+    /**
+     * Copies image {@code i}'s planar values (C x H x W, 0..255) into {@code out} at {@code offset}.
+     *
+     * @param i the image
+     * @param out receives C x H x W values
+     * @param offset where in {@code out} the first goes
+     */
     void copyImage(int i, int[] out, int offset);
 }

@@ -19,42 +19,85 @@ public final class ReceptiveField {
      * A neuron's receptive field before clipping, {@code x0..x1} by {@code y0..y1} inclusive, in input
      * pixels (negative or past the edge where it reaches into the padding), on an image of
      * {@code width} x {@code height}.
+     *
+     * @param x0 the first column
+     * @param y0 the first row
+     * @param x1 the last column
+     * @param y1 the last row
+     * @param width the image's width
+     * @param height the image's height
      */
     public record Field(int x0, int y0, int x1, int y1, int width, int height) {
-        /** Columns the field spans, padding included. */
+        /**
+         * Columns the field spans, padding included.
+         *
+         * @return {@code x1 - x0 + 1}
+         */
         public int fieldWidth() {
             return x1 - x0 + 1;
         }
 
-        /** Rows the field spans, padding included. */
+        /**
+         * Rows the field spans, padding included.
+         *
+         * @return {@code y1 - y0 + 1}
+         */
         public int fieldHeight() {
             return y1 - y0 + 1;
         }
 
-        /** {@code {x0, y0, x1, y1}} clipped to the image. */
+        /**
+         * The field clipped to the image.
+         *
+         * @return {@code {x0, y0, x1, y1}}, inclusive
+         */
         public int[] clipped() {
             return new int[] {Math.max(0, x0), Math.max(0, y0), Math.min(width - 1, x1), Math.min(height - 1, y1)};
         }
 
-        /** The fraction of the field's area that lies inside the image (1 for a field inside it). */
+        /**
+         * The fraction of the field's area that lies inside the image (1 for a field inside it).
+         *
+         * @return the fraction, 0 to 1
+         */
         public double insideFraction() {
             int[] c = clipped();
             double inside = (double) Math.max(0, c[2] - c[0] + 1) * Math.max(0, c[3] - c[1] + 1);
             return inside / ((double) fieldWidth() * fieldHeight());
         }
 
-        /** Whether part of the field lies outside the image, in the padding. */
+        /**
+         * Whether part of the field lies outside the image, in the padding.
+         *
+         * @return true when it reaches past an edge
+         */
         public boolean isClipped() {
             return x0 < 0 || y0 < 0 || x1 >= width || y1 >= height;
         }
     }
 
-    /** {@code {x0, y0, x1, y1}}, inclusive, in input pixels, for position (y, x) of layer {@code layer}'s output. */
+    /**
+     * The field of position (y, x) of layer {@code layer}'s output, clipped to the image.
+     *
+     * @param model the network's spec
+     * @param layer the node's index
+     * @param y the row in its output
+     * @param x the column in its output
+     * @return {@code {x0, y0, x1, y1}}, inclusive, in input pixels
+     */
     public static int[] of(ModelSpec model, int layer, int y, int x) {
         return field(model, layer, y, x).clipped();
     }
 
-    /** The whole field of position (y, x) of node {@code layer}'s output, padding included. */
+    /**
+     * The whole field of position (y, x) of node {@code layer}'s output, padding included.
+     *
+     * @param model the network's spec
+     * @param layer the node's index
+     * @param y the row in its output
+     * @param x the column in its output
+     * @return the field
+     */
     public static Field field(ModelSpec model, int layer, int y, int x) {
         int[] in = model.input();
         Field whole = new Field(0, 0, in[2] - 1, in[1] - 1, in[2], in[1]);
@@ -96,6 +139,10 @@ public final class ReceptiveField {
     /**
      * Per position of layer {@code layer}'s output (row-major y, x; one entry for a flat layer), whether
      * at least {@link #INTERIOR_FRACTION} of its field lies inside the image.
+     *
+     * @param model the network's spec
+     * @param layer the node's index
+     * @return one flag per position
      */
     public static boolean[] interior(ModelSpec model, int layer) {
         long[] s = model.outputShape(layer);

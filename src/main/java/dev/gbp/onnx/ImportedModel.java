@@ -16,14 +16,31 @@ import java.util.Map;
 /**
  * An imported network: the input size [C, H, W], the number of outputs, the {@code gbp-model/2} nodes in
  * topological order (the last is the output) and their arrays by name.
+ *
+ * @param input {C, H, W} of the images the network takes
+ * @param outputs the number of outputs (classes)
+ * @param nodes the nodes as {@code model.json} entries, in topological order
+ * @param arrays the nodes' parameters by PyTorch-style name ({@code <node>.weight}, ...)
  */
 public record ImportedModel(int[] input, int outputs, List<ObjectNode> nodes, Map<String, NpyArray> arrays) {
 
+    /**
+     * An imported network; {@code nodes} is copied into an unmodifiable list.
+     *
+     * @param input {C, H, W} of the images the network takes
+     * @param outputs the number of outputs (classes)
+     * @param nodes the nodes as {@code model.json} entries, in topological order
+     * @param arrays the nodes' parameters by name
+     */
     public ImportedModel {
         nodes = Collections.unmodifiableList(new ArrayList<>(nodes));
     }
 
-    /** Class names "0", "1", ... for when none are given. */
+    /**
+     * Class names "0", "1", ... for when none are given.
+     *
+     * @return one name per output
+     */
     public List<String> defaultClasses() {
         List<String> c = new ArrayList<>();
         for (int i = 0; i < outputs; i++) {
@@ -35,6 +52,10 @@ public record ImportedModel(int[] input, int outputs, List<ObjectNode> nodes, Ma
     /**
      * The network as a spec, checked as every bundle is when it loads (names, inputs, shapes).
      *
+     * @param mean per channel, the mean the model's input was normalised with (pixels in [0, 1])
+     * @param std per channel, the standard deviation it was normalised with
+     * @param classes one name per output
+     * @return the spec
      * @throws IllegalArgumentException when mean, std or class names do not fit the network
      */
     public ModelSpec spec(double[] mean, double[] std, List<String> classes) {
@@ -51,7 +72,15 @@ public record ImportedModel(int[] input, int outputs, List<ObjectNode> nodes, Ma
         return new ModelSpec(input, classes, floats(mean), floats(std), layers);
     }
 
-    /** Writes model.json (format 2) and weights.npz into {@code dir} (an existing, empty folder). */
+    /**
+     * Writes model.json (format 2) and weights.npz into {@code dir} (an existing, empty folder).
+     *
+     * @param dir the bundle folder
+     * @param mean per channel, the mean the model's input was normalised with (pixels in [0, 1])
+     * @param std per channel, the standard deviation it was normalised with
+     * @param classes one name per output
+     * @throws IOException when a file cannot be written
+     */
     public void write(Path dir, double[] mean, double[] std, List<String> classes) throws IOException {
         spec(mean, std, classes).write(dir.resolve(Network.MODEL_FILE), true);
         Npz.write(dir.resolve(Network.WEIGHTS_FILE), arrays);

@@ -91,6 +91,9 @@ public final class OnnxImporter {
     /**
      * Reads and converts {@code file}.
      *
+     * @param file the ONNX file
+     * @return the network, without normalisation or class names (the file holds neither)
+     * @throws IOException when the file cannot be read
      * @throws OnnxException for a malformed file or anything gbp does not support, naming the file and the node
      */
     public static ImportedModel read(Path file) throws IOException {

@@ -27,15 +27,31 @@ public enum Normalization {
         this.description = description;
     }
 
+    /**
+     * The name used on the command line and in outputs.
+     *
+     * @return e.g. {@code color}
+     */
     public String id() {
         return id;
     }
 
-    /** One line saying exactly what the normalisation does, for captions and indexes. */
+    /**
+     * One line saying exactly what the normalisation does, for captions and indexes.
+     *
+     * @return the line
+     */
     public String description() {
         return description;
     }
 
+    /**
+     * The normalisation named {@code s}, in any case.
+     *
+     * @param s {@code color}, {@code gray}, {@code positive}, {@code negative} or {@code diverging}
+     * @return the normalisation
+     * @throws IllegalArgumentException for another name
+     */
     public static Normalization parse(String s) {
         for (Normalization n : values()) {
             if (n.id.equals(s.toLowerCase(Locale.ROOT))) {
@@ -45,7 +61,15 @@ public enum Normalization {
         throw new IllegalArgumentException("unknown normalisation '" + s + "' (color, gray, positive, negative, diverging)");
     }
 
-    /** Renders map {@code g} (C x H x W, C = 1 or 3) as H x W x 3 values in [0, 1]. */
+    /**
+     * Renders map {@code g} (C x H x W, C = 1 or 3) as H x W x 3 values in [0, 1].
+     *
+     * @param g the map, C x H x W row-major
+     * @param channels C, 1 or 3
+     * @param height H
+     * @param width W
+     * @return red, green and blue per pixel, row-major
+     */
     public float[] toRgb(float[] g, int channels, int height, int width) {
         int plane = height * width;
         float[] rgb = new float[plane * 3];

@@ -30,6 +30,11 @@ public final class Pictures {
     /**
      * Image {@code i} of a set as an RGB picture of its own size (width x height) upscaled {@code scale} times
      * by nearest neighbour; a 1-channel image is drawn in gray.
+     *
+     * @param images the set
+     * @param i the image
+     * @param scale the upscaling factor, at least 1
+     * @return the picture, (W x scale) x (H x scale)
      */
     public static BufferedImage image(CifarImages images, int i, int scale) {
         int h = images.height();
@@ -46,7 +51,17 @@ public final class Pictures {
         return out;
     }
 
-    /** A map rendered with {@code norm}, upscaled {@code scale} times by nearest neighbour. */
+    /**
+     * A map rendered with {@code norm}, upscaled {@code scale} times by nearest neighbour.
+     *
+     * @param map the map, C x H x W row-major (C = 1 or 3)
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @param norm how values become colours
+     * @param scale the upscaling factor, at least 1
+     * @return the picture, (W x scale) x (H x scale)
+     */
     public static BufferedImage map(float[] map, int channels, int height, int width, Normalization norm, int scale) {
         float[] rgb = norm.toRgb(map, channels, height, width);
         BufferedImage out = new BufferedImage(width * scale, height * scale, BufferedImage.TYPE_INT_RGB);
@@ -63,6 +78,11 @@ public final class Pictures {
     /**
      * The part of a picture inside {@code box} ({x0, y0, x1, y1} in unscaled pixels, inclusive) of a
      * picture drawn at scale 1, enlarged by nearest neighbour to about {@code size} pixels.
+     *
+     * @param unscaled the picture at scale 1
+     * @param box {x0, y0, x1, y1}, inclusive
+     * @param size about how many pixels the longer side of the result has
+     * @return the enlarged part
      */
     public static BufferedImage zoom(BufferedImage unscaled, int[] box, int size) {
         int bw = box[2] - box[0] + 1;
@@ -77,7 +97,18 @@ public final class Pictures {
         return out;
     }
 
-    /** A map cropped to {@code box} and normalised on the crop alone, enlarged to about {@code size} pixels. */
+    /**
+     * A map cropped to {@code box} and normalised on the crop alone, enlarged to about {@code size} pixels.
+     *
+     * @param map the map, C x H x W row-major
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @param box {x0, y0, x1, y1}, inclusive
+     * @param norm how values become colours
+     * @param size about how many pixels the longer side of the result has
+     * @return the enlarged crop
+     */
     public static BufferedImage mapZoom(float[] map, int channels, int height, int width, int[] box, Normalization norm,
             int size) {
         int bw = box[2] - box[0] + 1;
@@ -91,12 +122,28 @@ public final class Pictures {
         return map(crop, channels, bh, bw, norm, Math.max(1, size / Math.max(bw, bh)));
     }
 
-    /** Image {@code i} upscaled {@code scale} times with a receptive field ({x0, y0, x1, y1}) outlined in gold. */
+    /**
+     * Image {@code i} upscaled {@code scale} times with a receptive field ({x0, y0, x1, y1}) outlined in gold.
+     *
+     * @param images the set
+     * @param i the image
+     * @param field {x0, y0, x1, y1}, inclusive, in image pixels (e.g. {@link dev.gbp.model.ReceptiveField#of})
+     * @param scale the upscaling factor, at least 1
+     * @return the picture
+     */
     public static BufferedImage imageWithField(CifarImages images, int i, int[] field, int scale) {
         return outline(image(images, i, scale), field, scale, FIELD);
     }
 
-    /** Outlines a box given in unscaled pixels ({x0, y0, x1, y1}, inclusive) on a picture upscaled by {@code scale}. */
+    /**
+     * Outlines a box given in unscaled pixels ({x0, y0, x1, y1}, inclusive) on a picture upscaled by {@code scale}.
+     *
+     * @param picture the picture (unchanged)
+     * @param box {x0, y0, x1, y1}, inclusive, in unscaled pixels
+     * @param scale the picture's upscaling factor
+     * @param color the outline's colour
+     * @return a copy of the picture with the outline
+     */
     public static BufferedImage outline(BufferedImage picture, int[] box, int scale, Color color) {
         BufferedImage copy = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = copy.createGraphics();
@@ -113,7 +160,14 @@ public final class Pictures {
         return copy;
     }
 
-    /** Pictures side by side with a caption under each, and optional lines of text below. */
+    /**
+     * Pictures side by side with a caption under each, and optional lines of text below.
+     *
+     * @param pictures the pictures, left to right
+     * @param captions one caption per picture
+     * @param lines text under the row (may be empty)
+     * @return the composed picture
+     */
     public static BufferedImage row(List<BufferedImage> pictures, List<String> captions, List<String> lines) {
         int gap = 6;
         int captionHeight = 16;
@@ -163,6 +217,11 @@ public final class Pictures {
      * wide as the longest label, so no label runs into a picture), and {@code cells.get(r).get(c)} in
      * each cell (null: an empty cell). Column titles too wide for their column are shortened with an
      * ellipsis.
+     *
+     * @param rowLabels one label per row
+     * @param columnTitles one title per column
+     * @param cells the pictures, row by row
+     * @return the composed picture
      */
     public static BufferedImage labelledGrid(List<String> rowLabels, List<String> columnTitles, List<List<BufferedImage>> cells) {
         int gap = 6;
@@ -229,7 +288,12 @@ public final class Pictures {
         return out;
     }
 
-    /** Whether every value of a map is exactly zero (such a map has nothing to normalise and would draw as a flat colour). */
+    /**
+     * Whether every value of a map is exactly zero (such a map has nothing to normalise and would draw as a flat colour).
+     *
+     * @param map the map
+     * @return true when all values are 0
+     */
     public static boolean isZero(float[] map) {
         for (float v : map) {
             if (v != 0f) {
@@ -242,6 +306,10 @@ public final class Pictures {
     /**
      * The tile drawn in place of an all-zero map: grey with light diagonal hatching and the words
      * "zero map", so that it cannot be taken for a dark but real map.
+     *
+     * @param width the tile's width
+     * @param height the tile's height
+     * @return the tile
      */
     public static BufferedImage zeroMapTile(int width, int height) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -271,7 +339,14 @@ public final class Pictures {
         return out;
     }
 
-    /** A grid of equally sized tiles, {@code columns} wide. */
+    /**
+     * A grid of equally sized tiles, {@code columns} wide.
+     *
+     * @param tiles the tiles, row by row
+     * @param columns tiles per row
+     * @param gap pixels between tiles
+     * @return the composed picture
+     */
     public static BufferedImage grid(List<BufferedImage> tiles, int columns, int gap) {
         int tw = tiles.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
         int th = tiles.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
@@ -291,6 +366,13 @@ public final class Pictures {
      * One channel of a layer's output ({@code height x width} values from {@code offset}) in grey: black at
      * 0, or at the channel's minimum when that is negative, white at its maximum; upscaled {@code scale}
      * times by nearest neighbour. An all-zero channel is black.
+     *
+     * @param values a layer's output for one image, C x H x W row-major
+     * @param offset where the channel starts in {@code values}
+     * @param height H
+     * @param width W
+     * @param scale the upscaling factor, at least 1
+     * @return the picture
      */
     public static BufferedImage featureMap(float[] values, int offset, int height, int width, int scale) {
         float lo = 0;
@@ -310,7 +392,12 @@ public final class Pictures {
         return out;
     }
 
-    /** The picture encoded as PNG. */
+    /**
+     * The picture encoded as PNG.
+     *
+     * @param image the picture
+     * @return the PNG file's bytes
+     */
     public static byte[] pngBytes(BufferedImage image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -323,6 +410,13 @@ public final class Pictures {
         }
     }
 
+    /**
+     * Writes the picture as a PNG file.
+     *
+     * @param image the picture
+     * @param file the file, replaced if it exists
+     * @throws IOException when the file cannot be written
+     */
     public static void writePng(BufferedImage image, Path file) throws IOException {
         if (!ImageIO.write(image, "png", file.toFile())) {
             throw new IOException("no PNG writer available");
@@ -332,6 +426,11 @@ public final class Pictures {
     /**
      * The upscaling that shows a {@code height x width} image at about {@code size} pixels on its longer
      * side, never below 1: 4 for CIFAR's 32 x 32 at 128, 1 for 224 x 224 (drawn at its own size).
+     *
+     * @param height the image's height
+     * @param width the image's width
+     * @param size the wanted length of the longer side, in pixels
+     * @return the factor, at least 1
      */
     public static int scaleFor(int height, int width, int size) {
         return Math.max(1, size / Math.max(height, width));

@@ -1,0 +1,9 @@
+/**
+ * The deep-learning engine: starting PyTorch, and its one call that DJL does not expose. <b>Public API</b>
+ * ({@link dev.gbp.engine.TorchRuntime}); {@link dev.gbp.engine.SeededBackward} is internal.
+ *
+ * <p>A library user calls {@link dev.gbp.engine.TorchRuntime#start(int)} before anything touches DJL (before
+ * {@code NDManager.newBaseManager()}): it starts the engine offline (no network look-ups, no telemetry) with the
+ * chosen number of threads.
+ */
+package dev.gbp.engine;
