@@ -124,6 +124,9 @@ public final class CifarReader {
      * Reads every record of one file, checking its length (whole records, at most {@link #MAX_RECORDS}) before
      * reading and each label while reading; the records are streamed into the images, never held twice.
      *
+     * @param file the {@code .bin} file
+     * @param classes the class names labels index
+     * @return the images with their labels
      * @throws DataException naming the file, and the record at fault
      */
     public static CifarImages readFile(Path file, List<String> classes) {
@@ -168,7 +171,12 @@ public final class CifarReader {
         return (int) (size / CifarImages.RECORD_BYTES);
     }
 
-    /** Class names from {@code batches.meta.txt}, or the standard ten when the file is absent. */
+    /**
+     * Class names from {@code batches.meta.txt}, or the standard ten when the file is absent.
+     *
+     * @param dir the data folder
+     * @return the names in label order
+     */
     public static List<String> readClassNames(Path dir) {
         Path meta = dir.resolve(META_FILE);
         if (!Files.isRegularFile(meta)) {

@@ -29,7 +29,6 @@ public final class DataLocator {
      * The data path to use, or null when none of the three places has it.
      *
      * @param data the path the user gave, or null
-     * @param explicit the {@code --data} option, or null
      * @return the folder or file, or null
      * @throws dev.gbp.GbpInputException for the parameter {@code data}, or a {@link DataException} for the variable,
      *     when an explicitly named path does not exist

@@ -145,6 +145,16 @@ public final class ImageFiles {
     /**
      * {@link #read(List, int, int, int, Resize, long, List, List, Consumer)} with at most {@link #DEFAULT_MAX_PIXELS}
      * pixels per picture.
+     *
+     * @param files PNG, JPEG or CIFAR {@code .bin} files
+     * @param channels the model's input channels, 1 or 3
+     * @param height the model's input height
+     * @param width the model's input width
+     * @param resize how pictures of another shape are fitted
+     * @param names receives a display name per image
+     * @param indices receives per image its record number in a {@code .bin} file, or -1
+     * @param resized told of each picture whose size was changed
+     * @return the images, in order
      */
     public static CifarImages read(List<Path> files, int channels, int height, int width, Resize resize, List<String> names,
             List<Integer> indices, Consumer<Resized> resized) {

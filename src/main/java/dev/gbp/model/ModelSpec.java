@@ -181,6 +181,8 @@ public final class ModelSpec {
     /**
      * Every array {@code weights.npz} must hold, {@code <node>.<weight|bias|running_mean|running_var>} by the shape
      * its node declares (PyTorch's layouts), in node order; together at most {@link #MAX_PARAMETERS} values.
+     *
+     * @return the shapes by array name, in node order
      */
     public Map<String, long[]> parameterShapes() {
         Map<String, long[]> out = new LinkedHashMap<>();
@@ -188,7 +190,13 @@ public final class ModelSpec {
         return out;
     }
 
-    /** The same network with other normalisation constants. */
+    /**
+     * The same network with other normalisation constants.
+     *
+     * @param newMean per channel, the mean
+     * @param newStd per channel, the standard deviation
+     * @return a new spec; this one is unchanged
+     */
     public ModelSpec withNormalization(float[] newMean, float[] newStd) {
         return new ModelSpec(input, classes, newMean, newStd, layers);
     }
@@ -559,6 +567,13 @@ public final class ModelSpec {
         return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     }
 
+    /**
+     * The spec that a parsed {@code model.json} describes, in either format.
+     *
+     * @param root the file's JSON object
+     * @return the spec
+     * @throws ModelException naming the node or field when it is not a valid network
+     */
     public static ModelSpec fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new ModelException("model.json must hold a JSON object");

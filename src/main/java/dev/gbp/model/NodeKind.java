@@ -38,12 +38,19 @@ public interface NodeKind {
     /**
      * The shapes of the node's arrays in {@code weights.npz} by PyTorch's names ({@code weight}, {@code bias},
      * {@code running_mean}, {@code running_var}), from its fields alone; empty for a kind without parameters.
+     *
+     * @param l the node
+     * @return the shapes by array name
      */
     default Map<String, long[]> parameterShapes(LayerSpec l) {
         return Map.of();
     }
 
-    /** The fewest inputs a node of this kind takes. */
+    /**
+     * The fewest inputs a node of this kind takes.
+     *
+     * @return the count
+     */
     default int minInputs() {
         return 1;
     }

@@ -60,7 +60,13 @@ public final class Npy {
         }
     }
 
-    /** Parses one {@code .npy} payload; {@code source} names it in error messages. */
+    /**
+     * Parses one {@code .npy} payload; {@code source} names it in error messages.
+     *
+     * @param bytes the whole payload
+     * @param source the file or entry, for messages
+     * @return the array (without data when it is not float32)
+     */
     public static NpyArray parse(byte[] bytes, String source) {
         try {
             InputStream in = new ByteArrayInputStream(bytes);

@@ -55,6 +55,10 @@ public final class Npz {
      * (PyTorch's {@code num_batches_tracked} counters), of any dtype and at most one value. Any other array is refused
      * before it is inflated. Arrays that {@code shapes} names but the archive lacks are left for the caller to name.
      *
+     * @param file the archive
+     * @param shapes the float32 shape of every array the archive must hold, by name
+     * @param optional names of arrays that may also be there (at most one value each)
+     * @return the arrays by name
      * @throws ModelException naming the file and entry for an unexpected, malformed, corrupted or oversized entry
      */
     public static Map<String, NpyArray> read(Path file, Map<String, long[]> shapes, Set<String> optional) {
