@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.GbpInputException;
 import java.util.Locale;
 
 /**
@@ -27,13 +28,18 @@ public enum Baseline {
         return id;
     }
 
+    /**
+     * The baseline named {@code s} (zero, black or blur; any case).
+     *
+     * @throws GbpInputException for any other name
+     */
     public static Baseline parse(String s) {
         for (Baseline b : values()) {
             if (b.id.equals(s.toLowerCase(Locale.ROOT))) {
                 return b;
             }
         }
-        throw new IllegalArgumentException("unknown baseline '" + s + "' (zero, black, blur)");
+        throw new GbpInputException("unknown baseline " + GbpInputException.quote(s) + " (zero, black, blur)");
     }
 
     /** The baseline of one normalised image (C x H x W); {@code mean} and {@code std} are the model's. */

@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.model.Network;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,11 @@ public final class Methods {
         }
     }
 
+    /**
+     * The method called {@code name} (one of {@link #NAMES}, any case) on {@code net}.
+     *
+     * @throws GbpInputException for an unknown name, or an option the method cannot use
+     */
     public static Attribution create(String name, Network net, Options o) {
         switch (name.toLowerCase(Locale.ROOT)) {
             case "guided":
@@ -55,7 +61,8 @@ public final class Methods {
             case "input-x-gradient":
                 return new InputXGradient(net, o.internalBatch());
             default:
-                throw new IllegalArgumentException("unknown method '" + name + "' (methods: " + String.join(", ", NAMES) + ")");
+                throw new GbpInputException("unknown method " + GbpInputException.quote(name) + " (methods: "
+                        + String.join(", ", NAMES) + ")");
         }
     }
 }

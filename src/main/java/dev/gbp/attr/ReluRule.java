@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.NodeKind;
 import java.util.Locale;
 
@@ -88,13 +89,18 @@ public enum ReluRule {
         return z.gt(0f).toType(DataType.FLOAT32, false);
     }
 
+    /**
+     * The rule named {@code s} (guided, deconvnet or gradient; any case).
+     *
+     * @throws GbpInputException for any other name
+     */
     public static ReluRule parse(String s) {
         for (ReluRule r : values()) {
             if (r.id.equals(s.toLowerCase(Locale.ROOT))) {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown method '" + s + "' (methods: guided, deconvnet, gradient)");
+        throw new GbpInputException("unknown rule " + GbpInputException.quote(s) + " (guided, deconvnet, gradient)");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.gbp.explore;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import dev.gbp.GbpInputException;
 import dev.gbp.attr.Attribution;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.Methods;
@@ -52,10 +53,11 @@ public final class Explorer {
 
     /**
      * @param sources a short name per image (file and record), shown beside it
+     * @throws GbpInputException when there are no images
      */
     public Explorer(Network net, CifarImages images, List<String> sources, Methods.Options options) {
         if (images.size() == 0) {
-            throw new IllegalArgumentException("no images to explore");
+            throw GbpInputException.parameter("images", "holds no images to explore");
         }
         this.net = net;
         this.images = images;
@@ -83,11 +85,11 @@ public final class Explorer {
     /**
      * The target of a request that names none: the most active neuron of the {@linkplain #defaultLayer() seed layer}.
      *
-     * @throws IllegalArgumentException when the model has no seed layer
+     * @throws GbpInputException when the model has no seed layer
      */
     public String defaultTarget() {
         if (defaultLayer == null) {
-            throw new IllegalArgumentException("parameter 'target' is missing, and the model has no ReLU after a convolution"
+            throw new GbpInputException("parameter 'target' is missing, and the model has no ReLU after a convolution"
                     + " to default to: give a target (e.g. target=predicted)");
         }
         return "max-neuron:" + defaultLayer;
@@ -121,16 +123,25 @@ public final class Explorer {
         return Pictures.scaleFor(images.height(), images.width(), VIEW);
     }
 
-    /** Image {@code i} as a PNG, upscaled {@code scale} times (1..8) by nearest neighbour. */
+    /**
+     * Image {@code i} as a PNG, upscaled {@code scale} times (1..8) by nearest neighbour.
+     *
+     * @throws GbpInputException when there is no image {@code i} or {@code scale} is out of range
+     */
     public synchronized byte[] imagePng(int i, int scale) {
         checkImage(i);
         if (scale < 1 || scale > 8) {
-            throw new IllegalArgumentException("scale must be 1..8, got " + scale);
+            throw new GbpInputException("scale must be 1..8, got " + scale);
         }
         return Pictures.pngBytes(Pictures.image(images, i, scale));
     }
 
-    /** The map of one method and target for one image, with what the target resolved to. */
+    /**
+     * The map of one method and target for one image, with what the target resolved to.
+     *
+     * @throws GbpInputException when the image, normalisation, target or method is not one this explorer has, or the
+     *     map is not finite ({@link AttributionResult#requireFinite()})
+     */
     public synchronized Explanation explain(Explanation.Request r) {
         checkImage(r.image());
         Explanation cached = cache.get(r);
@@ -145,7 +156,7 @@ public final class Explorer {
         Classifier.Predictions predictions;
         try (NDScope scope = new NDScope()) {
             NDArray x = net.preprocess(net.manager(), images, r.image(), r.image() + 1);
-            result = method.attribute(x, target);
+            result = method.attribute(x, target).requireFinite();
             predictions = Classifier.predict(net, x);
         }
         double millis = (System.nanoTime() - t0) / 1e6;
@@ -169,7 +180,11 @@ public final class Explorer {
         return e;
     }
 
-    /** Layer {@code layerRef}'s output for image {@code i}: each channel's maximum and where it is. */
+    /**
+     * Layer {@code layerRef}'s output for image {@code i}: each channel's maximum and where it is.
+     *
+     * @throws GbpInputException when there is no such image or layer
+     */
     public synchronized LayerActivations activations(int i, String layerRef) {
         checkImage(i);
         int layer = net.spec().resolveLayer(layerRef);
@@ -190,16 +205,18 @@ public final class Explorer {
     /**
      * Channel {@code c} of layer {@code layerRef}'s output for image {@code i} as a grey PNG, black at
      * 0 (or the channel's minimum when that is negative) and white at the channel's maximum.
+     *
+     * @throws GbpInputException when there is no such image, layer or channel, or the layer's output is flat
      */
     public synchronized byte[] featureMapPng(int i, String layerRef, int c) {
         checkImage(i);
         int layer = net.spec().resolveLayer(layerRef);
         long[] shape = net.spec().outputShape(layer);
         if (shape.length != 3) {
-            throw new IllegalArgumentException("layer '" + net.spec().layer(layer).name() + "' has no feature maps (its output is flat)");
+            throw new GbpInputException("layer '" + net.spec().layer(layer).name() + "' has no feature maps (its output is flat)");
         }
         if (c < 0 || c >= shape[0]) {
-            throw new IllegalArgumentException("channel " + c + " is outside 0.." + (shape[0] - 1) + " of layer '"
+            throw new GbpInputException("channel " + c + " is outside 0.." + (shape[0] - 1) + " of layer '"
                     + net.spec().layer(layer).name() + "'");
         }
         int h = (int) shape[1];
@@ -215,7 +232,7 @@ public final class Explorer {
 
     private void checkImage(int i) {
         if (i < 0 || i >= images.size()) {
-            throw new IllegalArgumentException("image " + i + " is outside 0.." + (images.size() - 1));
+            throw new GbpInputException("image " + i + " is outside 0.." + (images.size() - 1));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gbp.render;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.metrics.MapReduction;
 import java.util.Locale;
 
@@ -36,13 +37,19 @@ public enum Normalization {
         return description;
     }
 
+    /**
+     * The normalisation named {@code s} (color, gray, positive, negative or diverging; any case).
+     *
+     * @throws GbpInputException for any other name
+     */
     public static Normalization parse(String s) {
         for (Normalization n : values()) {
             if (n.id.equals(s.toLowerCase(Locale.ROOT))) {
                 return n;
             }
         }
-        throw new IllegalArgumentException("unknown normalisation '" + s + "' (color, gray, positive, negative, diverging)");
+        throw new GbpInputException("unknown normalisation " + GbpInputException.quote(s)
+                + " (color, gray, positive, negative, diverging)");
     }
 
     /** Renders map {@code g} (C x H x W, C = 1 or 3) as H x W x 3 values in [0, 1]. */
