@@ -105,6 +105,7 @@ final class DemoCommand implements Callable<Integer> {
             if (Files.exists(out) && !replace) {
                 throw new UsageException(out + " exists and is not a previous demo output (use --force to replace it)");
             }
+            UsageException.requireCreatable(out);
             int batch = 100;
             AttributionResult guided = BatchRunner.run(GuidedBackprop.of(net), net, images, target, batch, null);
             AttributionResult gradient = BatchRunner.run(GuidedBackprop.gradient(net), net, images, target, batch, null);
