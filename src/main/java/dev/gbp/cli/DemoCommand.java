@@ -66,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--first", paramLabel = "N", description = "Images (default: 100, or all when there are fewer).")
+    @Range(min = 1)
     Integer first;
 
     @Option(names = "--layer", paramLabel = "LAYER",
@@ -84,7 +85,6 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         PrintWriter err = Main.messages(spec);
-        Selected.checkRange(0, first);
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Path modelDir = model.path();

@@ -1,5 +1,6 @@
 package dev.gbp.cli;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.data.ImageFiles;
 import dev.gbp.model.ModelSpec;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ final class ImageFilesOption {
         }
         try {
             return ImageFiles.Resize.parse(resize);
-        } catch (IllegalArgumentException e) {
+        } catch (GbpInputException | IllegalArgumentException e) {
+            // TRANSITIONAL: Resize.parse still throws IllegalArgumentException for a bad name (issue 10: readers).
             throw new UsageException(e.getMessage());
         }
     }

@@ -37,11 +37,14 @@ final class ImportCommand implements Callable<Integer> {
     OutputOptions output;
 
     @Option(names = "--mean", required = true, split = ",", paramLabel = "M",
-            description = "Per-channel mean the network's input was normalised with (pixels in 0..1), e.g. 0.485,0.456,0.406.")
+            description = "Per-channel mean the network's input was normalised with (pixels in 0..1), e.g. 0.485,0.456,0.406;"
+                    + " each -1000..1000.")
+    @Range(min = -1000, max = 1000)
     double[] mean;
 
     @Option(names = "--std", required = true, split = ",", paramLabel = "S",
-            description = "Per-channel standard deviation, e.g. 0.229,0.224,0.225.")
+            description = "Per-channel standard deviation, e.g. 0.229,0.224,0.225; each 0.000001..1000.")
+    @Range(min = 1e-6, max = 1000)
     double[] std;
 
     @Option(names = "--classes", paramLabel = "FILE", description = "Class names, one per line (default: 0, 1, ...).")
@@ -49,16 +52,6 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        for (double s : std) {
-            if (!(s > 0) || Double.isInfinite(s)) {
-                throw new UsageException("--std values must be positive, got " + s);
-            }
-        }
-        for (double m : mean) {
-            if (!Double.isFinite(m)) {
-                throw new UsageException("--mean values must be finite numbers, got " + m);
-            }
-        }
         ImportedModel model = OnnxImporter.read(file);
         int c = model.input()[0];
         if (mean.length != c || std.length != c) {

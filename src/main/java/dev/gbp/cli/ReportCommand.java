@@ -47,6 +47,7 @@ final class ReportCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = "--first", paramLabel = "N", description = "Test images (default: 100, or all when there are fewer).")
+    @Range(min = 1)
     Integer first;
 
     @Option(names = "--layer", paramLabel = "LAYER",
@@ -66,7 +67,6 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = Main.messages(spec);
         Methods.Options mo = methodOptions.toOptions();
-        Selected.checkRange(0, first);
         options.startEngine();
         long start = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {

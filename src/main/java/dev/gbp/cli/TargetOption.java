@@ -1,7 +1,7 @@
 package dev.gbp.cli;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.attr.Target;
-import dev.gbp.model.ModelException;
 import dev.gbp.model.ModelSpec;
 import picocli.CommandLine.Option;
 
@@ -17,9 +17,10 @@ final class TargetOption {
         String s = target != null ? target : "max-neuron:" + spec.seedLayerRef();
         try {
             return Target.parse(s, spec);
-        } catch (IllegalArgumentException | ModelException e) {
+        } catch (GbpInputException | IllegalArgumentException e) {
+            // TRANSITIONAL: Target.parse still throws IllegalArgumentException for bad specs (issue 10: readers).
             String m = e.getMessage();
-            throw new UsageException(m.startsWith("target ") ? "--" + m : "--target " + s + ": " + m);
+            throw new UsageException(m.startsWith("target ") ? "--" + m : "--target " + GbpInputException.quote(s) + ": " + m);
         }
     }
 }
