@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 /**
  * The values a numeric option (or each value of an array option) may take. {@link Ranges#check} refuses any other
  * value, NaN and the infinities included, before a command runs, naming the option and the range (exit code 2).
- * Every int, long, float and double option but a seed carries one; {@code RangesTest} checks that.
+ * Every int, long, float and double option but a seed carries one ({@code InputErrorsCliTest} checks that).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
