@@ -88,12 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Path modelDir = model.path();
-            String layerRef = layer != null ? layer : net.spec().seedLayerRef();
-            try {
-                net.spec().resolveLayer(layerRef);
-            } catch (dev.gbp.model.ModelException e) {
-                throw new UsageException("--layer: " + e.getMessage());
-            }
+            String layerRef = layerOption(net.spec(), layer);
             Target.MaxNeuron plain = (Target.MaxNeuron) Target.parse("max-neuron:" + layerRef, net.spec());
             Target.MaxNeuron inner = plain.toInterior();
             inner.layer(net.spec()); // a layer without interior neurons is refused before any work
@@ -134,6 +129,17 @@ final class DemoCommand implements Callable<Integer> {
                     out.resolve("index.html"), (System.nanoTime() - start) / 1e9);
         }
         return Main.EXIT_OK;
+    }
+
+    /** {@code --layer} of the seed experiment, checked against the model: the layer given, else the model's seed layer. */
+    static String layerOption(dev.gbp.model.ModelSpec spec, String layer) {
+        String layerRef = layer != null ? layer : spec.seedLayerRef();
+        try {
+            spec.resolveLayer(layerRef);
+        } catch (dev.gbp.model.ModelException e) {
+            throw new UsageException("--layer: " + e.getMessage());
+        }
+        return layerRef;
     }
 
     /** Pixels of the large pictures: the image and its map side by side at 128 px for CIFAR-10. */

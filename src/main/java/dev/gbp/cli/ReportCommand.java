@@ -2,7 +2,6 @@ package dev.gbp.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
-import dev.gbp.attr.Target;
 import dev.gbp.data.CifarReader;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
@@ -71,8 +70,7 @@ final class ReportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Path modelDir = model.path();
-            String seedLayer = layer != null ? layer : net.spec().seedLayerRef();
-            Target.parse("max-neuron:" + seedLayer, net.spec());
+            String seedLayer = DemoCommand.layerOption(net.spec(), layer);
             methodOptions.checkLayer(net.spec());
             Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, err).range(0, first, 100);
             UsageException.requireNewOrForced(out, force);

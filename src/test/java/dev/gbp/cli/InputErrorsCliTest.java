@@ -324,4 +324,15 @@ class InputErrorsCliTest {
         assertTrue(r.err().contains("guided map of image 0 holds") && r.err().contains("not finite"), r.err());
         assertFalse(Files.exists(out));
     }
+
+    /** A --layer the model lacks is the user's input in report and demo (exit 2 naming it), not an internal error. */
+    @Test
+    void anUnknownLayerIsNamed() {
+        for (String command : List.of("report", "demo")) {
+            CliTest.Result r = CliTest.run(command, "--model", model.toString(), "--data", data.toString(), "--layer", "conv99",
+                    "--threads", "1", "--out", tmp.resolve("never").toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--layer") && r.err().contains("conv99"), r.err());
+        }
+    }
 }
