@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.GbpInputException;
 import dev.gbp.io.FileErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,12 +158,12 @@ public final class ModelSpec {
             }
         }
         if (r.matches("\\d+")) {
-            int i = Integer.parseInt(r);
-            if (i < layers.size()) {
-                return i;
+            // More digits than an int holds is out of range too, not a NumberFormatException.
+            if (r.length() <= 9 && Integer.parseInt(r) < layers.size()) {
+                return Integer.parseInt(r);
             }
-            throw new ModelException("layer index " + i + " is out of range: the network has " + layers.size()
-                    + " layers (0.." + (layers.size() - 1) + ")");
+            throw new ModelException("layer index " + GbpInputException.quote(r) + " is out of range: the network has "
+                    + layers.size() + " layers (0.." + (layers.size() - 1) + ")");
         }
         List<String> names = new ArrayList<>();
         for (LayerSpec l : layers) {

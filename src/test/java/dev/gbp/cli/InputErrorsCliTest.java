@@ -325,14 +325,27 @@ class InputErrorsCliTest {
         assertFalse(Files.exists(out));
     }
 
-    /** A --layer the model lacks is the user's input in report and demo (exit 2 naming it), not an internal error. */
+    /**
+     * A layer the model lacks is the user's input (exit 2 naming the option), not an internal error: by name in report
+     * and demo, and by an index of more digits than an int holds (a NumberFormatException before) in every option
+     * that takes a layer.
+     */
     @Test
     void anUnknownLayerIsNamed() {
-        for (String command : List.of("report", "demo")) {
-            CliTest.Result r = CliTest.run(command, "--model", model.toString(), "--data", data.toString(), "--layer", "conv99",
-                    "--threads", "1", "--out", tmp.resolve("never").toString());
+        String m = model.toString();
+        String d = data.toString();
+        String out = tmp.resolve("never").toString();
+        for (String[] args : List.of(new String[] {"report", "--model", m, "--data", d, "--out", out, "--layer", "conv99"},
+                new String[] {"demo", "--model", m, "--data", d, "--out", out, "--layer", "conv99"},
+                new String[] {"demo", "--model", m, "--data", d, "--out", out, "--layer", "99999999999"},
+                new String[] {"explain", "--model", m, "--data", d, "--out", out, "--method", "gradcam", "--cam-layer",
+                    "99999999999"},
+                new String[] {"explain", "--model", m, "--data", d, "--out", out, "--target", "max-neuron:99999999999"})) {
+            CliTest.Result r = CliTest.run(args);
+            String option = args[args.length - 2];
+            String layer = args[args.length - 1].replace("max-neuron:", "");
             assertEquals(2, r.code(), r.err());
-            assertTrue(r.err().contains("--layer") && r.err().contains("conv99"), r.err());
+            assertTrue(r.err().contains(option) && r.err().contains(layer), r.err());
         }
     }
 }
