@@ -182,6 +182,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static CifarImages randomImages(int n, int[] in) {
+        long bytes = (long) n * in[0] * in[1] * in[2];
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new UsageException("--batch-size " + n + " of " + in[0] + " x " + in[1] + " x " + in[2] + " images is "
+                    + bytes + " bytes, more than one array holds: use a smaller batch");
+        }
         Random r = new Random(1);
         byte[] px = new byte[n * in[0] * in[1] * in[2]];
         r.nextBytes(px);

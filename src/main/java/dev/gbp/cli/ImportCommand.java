@@ -6,7 +6,6 @@ import dev.gbp.onnx.OnnxImporter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,12 +69,24 @@ final class ImportCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** The largest {@code --classes} file read (100,000 names of 100 characters are 10 MB). */
+    static final long MAX_CLASSES_BYTES = 16L << 20;
+
     private static List<String> readClasses(Path path, int outputs) throws IOException {
+        if (!Files.exists(path)) {
+            throw new UsageException("--classes " + path + " does not exist");
+        }
+        // Not a folder, and not a device or pipe, which could be read forever.
+        if (!Files.isRegularFile(path)) {
+            throw new UsageException("--classes " + path + " is not a file");
+        }
+        if (Files.size(path) > MAX_CLASSES_BYTES) {
+            throw new UsageException("--classes " + path + " holds " + Files.size(path) + " bytes; a list of class names"
+                    + " is at most " + MAX_CLASSES_BYTES + " bytes (16 MB)");
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UsageException("--classes " + path + " does not exist");
         } catch (java.nio.charset.MalformedInputException e) {
             throw new UsageException("--classes " + path + " is not UTF-8 text");
         }

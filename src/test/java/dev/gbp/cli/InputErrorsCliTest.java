@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import dev.gbp.GbpInputException;
 import dev.gbp.TestFiles;
 import dev.gbp.engine.TorchRuntime;
+import dev.gbp.model.LayerSpec;
+import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import dev.gbp.model.NpyArray;
 import java.lang.reflect.Field;
@@ -348,4 +350,38 @@ class InputErrorsCliTest {
             assertTrue(r.err().contains(option) && r.err().contains(layer), r.err());
         }
     }
+
+    /**
+     * Inputs of the commands' own that were read whole or sized with an int: a --classes folder (exit 1 before), a
+     * --classes file larger than a list of names can be (read whole before), and bench's random batch of large images
+     * (its byte count wrapped around).
+     */
+    @Test
+    void readsAndAllocationsAreBoundedBeforeTheyHappen() throws Exception {
+        String onnx = TestFiles.ONNX_FIXTURES.resolve("concat.onnx").toString();
+        String out = tmp.resolve("never").toString();
+        CliTest.Result r = CliTest.run("import", onnx, "--mean", "0,0,0", "--std", "1,1,1", "--out", out, "--classes",
+                tmp.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--classes " + tmp + " is not a file"), r.err());
+        Path big = tmp.resolve("classes.txt");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(ImportCommand.MAX_CLASSES_BYTES + 1); // sparse: nothing is written
+        }
+        r = CliTest.run("import", onnx, "--mean", "0,0,0", "--std", "1,1,1", "--out", out, "--classes", big.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("holds " + (ImportCommand.MAX_CLASSES_BYTES + 1) + " bytes"), r.err());
+
+        Path wide = Files.createDirectories(tmp.resolve("wide-input"));
+        ModelSpec spec = new ModelSpec(new int[] {3, 1024, 1024}, List.of("a", "b"), new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, List.of(LayerSpec.globalAvgPool(), LayerSpec.linear("fc", 3, 2, true)));
+        try (NDManager nd = NDManager.newBaseManager(); Network net = Network.create(spec, nd, 1)) {
+            net.save(wide);
+        }
+        r = CliTest.run("bench", "--model", wide.toString(), "--target", "predicted", "--batch-size", "4096", "--threads", "1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--batch-size 4096 of 3 x 1024 x 1024 images is 12884901888 bytes"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
 }
+
