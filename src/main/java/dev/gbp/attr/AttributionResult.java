@@ -1,5 +1,7 @@
 package dev.gbp.attr;
 
+import dev.gbp.GbpInputException;
+
 /**
  * Maps with the input's shape (N x C x H x W, float32, the gradient with respect to the normalised
  * input) and, per image, the resolved target and the network's prediction.
@@ -95,6 +97,24 @@ public final class AttributionResult {
      */
     public NeuronChoice choice(int i) {
         return choices[i];
+    }
+
+    /**
+     * This result, checked: a map that holds NaN or an infinity comes from a network that computes non-finite values
+     * on the image (weights too large or not finite), which no later step can draw or compare.
+     *
+     * @return this
+     * @throws GbpInputException naming the first image whose map is not finite
+     */
+    public AttributionResult requireFinite() {
+        for (int k = 0; k < maps.length; k++) {
+            if (!Float.isFinite(maps[k])) {
+                throw new GbpInputException("the " + method + " map of image " + k / (maps.length / choices.length)
+                        + " holds " + maps[k] + ": the network computes values that are not finite on it (are its"
+                        + " weights finite and of a sane size?)");
+            }
+        }
+        return this;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.GbpInputException;
 import java.util.Locale;
 
 /**
@@ -38,6 +39,7 @@ public enum Baseline {
      * @param s {@code zero}, {@code black} or {@code blur}
      * @return the baseline
      * @throws IllegalArgumentException for another name
+     * @throws GbpInputException for any other name
      */
     public static Baseline parse(String s) {
         for (Baseline b : values()) {
@@ -45,7 +47,7 @@ public enum Baseline {
                 return b;
             }
         }
-        throw new IllegalArgumentException("unknown baseline '" + s + "' (zero, black, blur)");
+        throw new GbpInputException("unknown baseline " + GbpInputException.quote(s) + " (zero, black, blur)");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import dev.gbp.GbpInputException;
 import dev.gbp.data.CifarImages;
 import dev.gbp.model.Classifier;
 import dev.gbp.model.Network;
@@ -24,14 +25,19 @@ public final class BatchRunner {
      * @param batchSize images per batch, at least 1
      * @param progress told the number of images done after each batch (may be null)
      * @return the maps of every image in order, with the predicted classes
+     * @throws GbpInputException when {@code batchSize} is below 1, there are no images, or a map is not finite
+     *     ({@link AttributionResult#requireFinite()})
      */
     public static AttributionResult run(Attribution method, Network net, CifarImages images, Target target,
             int batchSize, IntConsumer progress) {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+            throw GbpInputException.parameter("batchSize", "must be at least 1 (got " + batchSize + ")");
         }
         int n = images.size();
-        int per = images.size() == 0 ? 0 : images.imageSize();
+        if (n == 0) {
+            throw GbpInputException.parameter("images", "holds no images to explain");
+        }
+        int per = images.imageSize();
         float[] maps = new float[n * per];
         NeuronChoice[] choices = new NeuronChoice[n];
         int[] predicted = new int[n];
@@ -69,13 +75,10 @@ public final class BatchRunner {
                 progress.accept(to);
             }
         }
-        if (shape == null) {
-            throw new IllegalArgumentException("no images to explain");
-        }
         shape[0] = n;
         AttributionResult all = new AttributionResult(method.name(), target, maps, shape, choices, predicted, probability,
                 applied, onPath);
         extras.forEach(all::withExtra);
-        return all;
+        return all.requireFinite();
     }
 }

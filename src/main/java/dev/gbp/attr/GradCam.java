@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 
@@ -26,6 +27,7 @@ public final class GradCam implements Attribution {
      * @param layerRef the layer A (name or index); null picks the default: the target's own layer for
      *     neuron targets when it is 4-D, else the last 4-D layer of the network
      * @param guided true for guided Grad-CAM
+     * @throws GbpInputException when {@code layerRef} names no layer, or one whose output is not 4-D
      */
     public GradCam(Network net, String layerRef, boolean guided) {
         this.net = net;
@@ -45,35 +47,37 @@ public final class GradCam implements Attribution {
      *
      * @param target what is explained
      * @return the layer's index
+     * @throws GbpInputException when the chosen layer does not feed the target's, or no 4-D layer does
      */
     public int camLayer(Target target) {
         ModelSpec spec = net.spec();
         int seeded = target.layer(spec);
-        int l = layer;
-        if (l < 0) {
-            if (target.isNeuronTarget() && spec.outputShape(seeded).length == 3) {
-                l = seeded;
-            } else {
-                boolean[] feeds = spec.ancestors(seeded);
-                for (int i = seeded; i >= 0; i--) {
-                    if (feeds[i] && spec.outputShape(i).length == 3) {
-                        l = i;
-                        break;
-                    }
-                }
+        boolean[] feeds = spec.ancestors(seeded);
+        if (layer >= 0) {
+            if (!feeds[layer]) {
+                throw GbpInputException.parameter("camLayer", "names layer " + Target.layerLabel(spec, layer)
+                        + ", which does not feed the target's layer " + Target.layerLabel(spec, seeded)
+                        + ": Grad-CAM needs a layer at or below it");
+            }
+            return layer;
+        }
+        if (target.isNeuronTarget() && spec.outputShape(seeded).length == 3) {
+            return seeded;
+        }
+        for (int i = seeded; i >= 0; i--) {
+            if (feeds[i] && spec.outputShape(i).length == 3) {
+                return i;
             }
         }
-        if (l > seeded) {
-            throw new IllegalArgumentException("Grad-CAM layer " + Target.layerLabel(spec, l) + " lies above the target's layer "
-                    + Target.layerLabel(spec, seeded));
-        }
-        return l;
+        throw new GbpInputException("Grad-CAM needs a layer with a 4-D (N x C x H x W) output at or below the target's"
+                + " layer " + Target.layerLabel(spec, seeded) + ", and this network has none there");
     }
 
     private static int checkLayer(ModelSpec spec, int l) {
         if (spec.outputShape(l).length != 3) {
-            throw new IllegalArgumentException("Grad-CAM needs a 4-D (N x C x H x W) layer output, but layer "
-                    + Target.layerLabel(spec, l) + " outputs " + java.util.Arrays.toString(spec.outputShape(l)) + " per image");
+            throw GbpInputException.parameter("camLayer", "names layer " + Target.layerLabel(spec, l) + ", which outputs "
+                    + java.util.Arrays.toString(spec.outputShape(l)) + " per image: Grad-CAM needs a 4-D (N x C x H x W)"
+                    + " layer output");
         }
         return l;
     }
@@ -85,7 +89,7 @@ public final class GradCam implements Attribution {
         int c = (int) shape[1];
         int hIn = (int) shape[2];
         int wIn = (int) shape[3];
-        int l = checkLayer(net.spec(), camLayer(target));
+        int l = camLayer(target);
         float[] cam;
         LayerwiseBackprop.Pass pass;
         long[] a;

@@ -1,6 +1,7 @@
 package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.Network;
 
 /**
@@ -21,10 +22,11 @@ public final class IntegratedGradients implements Attribution {
      * @param steps points on the path from the baseline to the image, at least 1
      * @param baseline where the path starts
      * @param internalBatch rows per internal batch (images x steps are run in batches of this size), at least 1
+     * @throws GbpInputException when {@code steps} or {@code internalBatch} is below 1
      */
     public IntegratedGradients(Network net, int steps, Baseline baseline, int internalBatch) {
         if (steps < 1) {
-            throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+            throw GbpInputException.parameter("steps", "must be at least 1 (got " + steps + ")");
         }
         this.gradients = new UnitGradients(net, ReluRule.GRADIENT, internalBatch);
         this.steps = steps;
@@ -46,13 +48,13 @@ public final class IntegratedGradients implements Attribution {
         int w = (int) shape[3];
         float[] x = input.toFloatArray();
         int per = x.length / n;
+        float[] rows = new float[UnitGradients.rowValues(n, steps, per, "steps")];
         NeuronChoice[] choices = gradients.resolve(input, target);
         float[] base = new float[n * per];
         for (int i = 0; i < n; i++) {
             float[] img = java.util.Arrays.copyOfRange(x, i * per, (i + 1) * per);
             System.arraycopy(baseline.of(img, c, h, w, net.spec().mean(), net.spec().std()), 0, base, i * per, per);
         }
-        float[] rows = new float[n * steps * per];
         for (int i = 0; i < n; i++) {
             for (int s = 0; s < steps; s++) {
                 float a = (s + 0.5f) / steps;

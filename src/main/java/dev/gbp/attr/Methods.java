@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.model.Network;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,7 @@ public final class Methods {
      * @param o the options of the methods that take them (the others ignore them)
      * @return the method
      * @throws IllegalArgumentException for an unknown name
+     * @throws GbpInputException for an unknown name, or an option the method cannot use
      */
     public static Attribution create(String name, Network net, Options o) {
         switch (name.toLowerCase(Locale.ROOT)) {
@@ -68,7 +70,8 @@ public final class Methods {
             case "input-x-gradient":
                 return new InputXGradient(net, o.internalBatch());
             default:
-                throw new IllegalArgumentException("unknown method '" + name + "' (methods: " + String.join(", ", NAMES) + ")");
+                throw new GbpInputException("unknown method " + GbpInputException.quote(name) + " (methods: "
+                        + String.join(", ", NAMES) + ")");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.NodeKind;
 import java.util.Locale;
 
@@ -110,6 +111,7 @@ public enum ReluRule {
      * @param s {@code gradient}, {@code deconvnet} or {@code guided}
      * @return the rule
      * @throws IllegalArgumentException for another name
+     * @throws GbpInputException for any other name
      */
     public static ReluRule parse(String s) {
         for (ReluRule r : values()) {
@@ -117,7 +119,7 @@ public enum ReluRule {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown method '" + s + "' (methods: guided, deconvnet, gradient)");
+        throw new GbpInputException("unknown rule " + GbpInputException.quote(s) + " (guided, deconvnet, gradient)");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.Network;
 import java.util.SplittableRandom;
 
@@ -45,13 +46,14 @@ public final class SmoothGrad implements Attribution {
      * @param noise the noise's standard deviation as a fraction of each image's value range, not negative
      * @param seed the noise generator's seed
      * @param internalBatch rows per internal batch (images x samples are run in batches of this size), at least 1
+     * @throws GbpInputException when {@code samples}, {@code noise} or {@code internalBatch} is out of range
      */
     public SmoothGrad(Network net, Kind kind, ReluRule rule, int samples, double noise, long seed, int internalBatch) {
         if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1, got " + samples);
+            throw GbpInputException.parameter("samples", "must be at least 1 (got " + samples + ")");
         }
-        if (noise < 0) {
-            throw new IllegalArgumentException("--noise must not be negative, got " + noise);
+        if (!(noise >= 0) || Double.isInfinite(noise)) {
+            throw GbpInputException.parameter("noise", "must be a finite fraction of at least 0 (got " + noise + ")");
         }
         this.gradients = new UnitGradients(net, rule, internalBatch);
         this.kind = kind;
@@ -71,8 +73,8 @@ public final class SmoothGrad implements Attribution {
         int n = (int) shape[0];
         float[] x = input.toFloatArray();
         int per = x.length / n;
+        float[] rows = new float[UnitGradients.rowValues(n, samples, per, "samples")];
         NeuronChoice[] choices = gradients.resolve(input, target);
-        float[] rows = new float[n * samples * per];
         for (int i = 0; i < n; i++) {
             float min = Float.POSITIVE_INFINITY;
             float max = Float.NEGATIVE_INFINITY;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.Network;
 
 /**
@@ -16,9 +17,12 @@ final class UnitGradients {
     private final LayerwiseBackprop backprop;
     private final int internalBatch;
 
+    /** The most values one Java array holds (a little below {@code Integer.MAX_VALUE} on every JVM). */
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     UnitGradients(Network net, ReluRule rule, int internalBatch) {
         if (internalBatch < 1) {
-            throw new IllegalArgumentException("internal batch size must be at least 1, got " + internalBatch);
+            throw GbpInputException.parameter("internalBatch", "must be at least 1 (got " + internalBatch + ")");
         }
         this.backprop = new LayerwiseBackprop(net, rule);
         this.internalBatch = internalBatch;
@@ -26,6 +30,20 @@ final class UnitGradients {
 
     Network network() {
         return backprop.network();
+    }
+
+    /**
+     * The values of {@code repeat} modified copies of each of {@code images} images of {@code per} values, refused
+     * naming {@code parameter} (the repeat's) when one array cannot hold them.
+     */
+    static int rowValues(int images, int repeat, int per, String parameter) {
+        long values = (long) images * repeat * per;
+        if (values > MAX_ARRAY) {
+            throw GbpInputException.parameter(parameter, "of " + repeat + " for a batch of " + images + " images of " + per
+                    + " values needs " + values + " values at once, more than one array holds (" + MAX_ARRAY
+                    + "): lower it or the batch size");
+        }
+        return (int) values;
     }
 
     /** Resolves the target on the real images: the neuron or logit per image and its value. */

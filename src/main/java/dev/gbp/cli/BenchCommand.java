@@ -51,10 +51,14 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
-    @Option(names = "--runs", defaultValue = "15", paramLabel = "N", description = "Timed runs per measurement (at least 10; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "15", paramLabel = "N",
+            description = "Timed runs per measurement, 10..1000 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 10, max = 1000)
     int runs;
 
-    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N",
+            description = "Images per batch, 1.." + Ranges.MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_BATCH)
     int batchSize;
 
     @Mixin
@@ -65,12 +69,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 10) {
-            throw new UsageException("--runs must be at least 10, got " + runs);
-        }
-        if (batchSize < 1) {
-            throw new UsageException("--batch-size must be at least 1, got " + batchSize);
-        }
         Path dataPath = DataLocator.locate(data);
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
@@ -184,6 +182,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static CifarImages randomImages(int n, int[] in) {
+        long bytes = (long) n * in[0] * in[1] * in[2];
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new UsageException("--batch-size " + n + " of " + in[0] + " x " + in[1] + " x " + in[2] + " images is "
+                    + bytes + " bytes, more than one array holds: use a smaller batch");
+        }
         Random r = new Random(1);
         byte[] px = new byte[n * in[0] * in[1] * in[2]];
         r.nextBytes(px);

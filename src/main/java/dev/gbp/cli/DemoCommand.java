@@ -66,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--first", paramLabel = "N", description = "Images (default: 100, or all when there are fewer).")
+    @Range(min = 1)
     Integer first;
 
     @Option(names = "--layer", paramLabel = "LAYER",
@@ -84,16 +85,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         PrintWriter err = Main.messages(spec);
-        Selected.checkRange(0, first);
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Path modelDir = model.path();
-            String layerRef = layer != null ? layer : net.spec().seedLayerRef();
-            try {
-                net.spec().resolveLayer(layerRef);
-            } catch (dev.gbp.model.ModelException e) {
-                throw new UsageException("--layer: " + e.getMessage());
-            }
+            String layerRef = layerOption(net.spec(), layer);
             Target.MaxNeuron plain = (Target.MaxNeuron) Target.parse("max-neuron:" + layerRef, net.spec());
             Target.MaxNeuron inner = plain.toInterior();
             inner.layer(net.spec()); // a layer without interior neurons is refused before any work
@@ -105,6 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             if (Files.exists(out) && !replace) {
                 throw new UsageException(out + " exists and is not a previous demo output (use --force to replace it)");
             }
+            UsageException.requireCreatable(out);
             int batch = 100;
             AttributionResult guided = BatchRunner.run(GuidedBackprop.of(net), net, images, target, batch, null);
             AttributionResult gradient = BatchRunner.run(GuidedBackprop.gradient(net), net, images, target, batch, null);
@@ -133,6 +129,17 @@ final class DemoCommand implements Callable<Integer> {
                     out.resolve("index.html"), (System.nanoTime() - start) / 1e9);
         }
         return Main.EXIT_OK;
+    }
+
+    /** {@code --layer} of the seed experiment, checked against the model: the layer given, else the model's seed layer. */
+    static String layerOption(dev.gbp.model.ModelSpec spec, String layer) {
+        String layerRef = layer != null ? layer : spec.seedLayerRef();
+        try {
+            spec.resolveLayer(layerRef);
+        } catch (dev.gbp.model.ModelException e) {
+            throw new UsageException("--layer: " + e.getMessage());
+        }
+        return layerRef;
     }
 
     /** Pixels of the large pictures: the image and its map side by side at 128 px for CIFAR-10. */

@@ -41,6 +41,7 @@ final class EvalCommand implements Callable<Integer> {
     String split;
 
     @Option(names = "--first", paramLabel = "N", description = "Only the first N images (default: all).")
+    @Range(min = 1)
     Integer first;
 
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
@@ -50,7 +51,6 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = Main.messages(spec);
         CifarReader.Split s = SplitOption.parse(split);
-        Selected.checkRange(0, first);
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             CifarImages images = Selected.fromData(net.spec(), false, data, s, err).range(0, first, Selected.ALL).images();

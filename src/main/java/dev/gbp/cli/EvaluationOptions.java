@@ -10,6 +10,7 @@ final class EvaluationOptions {
     ModelOption model;
 
     @Option(names = "--first", paramLabel = "N", description = "Test images (default: 100, or all when there are fewer).")
+    @Range(min = 1)
     Integer first;
 
     @Mixin
@@ -20,7 +21,9 @@ final class EvaluationOptions {
             description = {"Methods to evaluate, comma-separated, from: ${COMPLETION-CANDIDATES}."})
     List<String> methods;
 
-    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N",
+            description = "Images per batch, 1.." + Ranges.MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_BATCH)
     int batchSize;
 
     @Mixin
@@ -28,10 +31,6 @@ final class EvaluationOptions {
 
     /** Checks the options that need neither the model nor the data. */
     void check() {
-        if (batchSize < 1) {
-            throw new UsageException("--batch-size must be at least 1, got " + batchSize);
-        }
         MethodNames.check("--methods", methods);
-        Selected.checkRange(0, first);
     }
 }

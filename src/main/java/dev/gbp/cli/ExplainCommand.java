@@ -1,6 +1,7 @@
 package dev.gbp.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.gbp.GbpInputException;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.BatchRunner;
 import dev.gbp.attr.Methods;
@@ -52,6 +53,7 @@ final class ExplainCommand implements Callable<Integer> {
     Options options;
 
     @Option(names = "--first", paramLabel = "N", description = "Explain N images (after --skip). Default: all.")
+    @Range(min = 1)
     Integer first;
 
     @Option(names = "--method", defaultValue = "guided", paramLabel = "NAME",
@@ -69,12 +71,15 @@ final class ExplainCommand implements Callable<Integer> {
             description = "How maps are drawn: color, gray, positive, negative, diverging (default: ${DEFAULT-VALUE}).")
     String normalize;
 
-    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N",
+            description = "Images per batch, 1.." + Ranges.MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_BATCH)
     int batchSize;
 
     @Option(names = "--scale", paramLabel = "N",
             description = {"Nearest-neighbour upscaling of pictures, 1..32 (default: about " + DEFAULT_SIZE + " pixels on the",
                 "longer side and at least 1: 4 for 32 x 32 images, 1 for 224 x 224, which are drawn at their size)."})
+    @Range(min = 1, max = 32)
     Integer scale;
 
     /** Pixels on the longer side of a picture at the default --scale (when the images are smaller). */
@@ -92,15 +97,9 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter err = Main.messages(spec);
         // The options first, then the model, target, method and images; the output folder last.
         Normalization norm = normalization(normalize);
-        if (batchSize < 1) {
-            throw new UsageException("--batch-size must be at least 1, got " + batchSize);
-        }
-        if (scale != null && (scale < 1 || scale > 32)) {
-            throw new UsageException("--scale must be 1..32, got " + scale);
-        }
         MethodNames.check("--method", List.of(method));
         Methods.Options mo = methodOptions.toOptions();
-        source.check(first);
+        source.check();
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Target t = target.resolve(net.spec());
@@ -139,7 +138,7 @@ final class ExplainCommand implements Callable<Integer> {
     static Normalization normalization(String name) {
         try {
             return Normalization.parse(name);
-        } catch (IllegalArgumentException e) {
+        } catch (GbpInputException e) {
             throw new UsageException("--normalize: " + e.getMessage());
         }
     }

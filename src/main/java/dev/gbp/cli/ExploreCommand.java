@@ -37,6 +37,7 @@ final class ExploreCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = "--first", paramLabel = "N", description = "Images to offer (default: 100, or all when there are fewer).")
+    @Range(min = 1)
     Integer first;
 
     @Mixin
@@ -46,17 +47,15 @@ final class ExploreCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8765", description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
+    @Option(names = "--port", defaultValue = "8765", description = "Port, 0..65535 (default: ${DEFAULT-VALUE}; 0: any free port).")
+    @Range(min = 0, max = 65535)
     int port;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = Main.messages(spec);
-        if (port < 0 || port > 65535) {
-            throw new UsageException("--port must be 0..65535, got " + port);
-        }
         Methods.Options mo = methodOptions.toOptions();
-        source.check(first);
+        source.check();
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             methodOptions.checkLayer(net.spec());

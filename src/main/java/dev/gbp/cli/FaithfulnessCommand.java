@@ -42,15 +42,14 @@ final class FaithfulnessCommand implements Callable<Integer> {
     @Mixin
     EvaluationOptions eval;
 
-    @Option(names = "--step", defaultValue = "32", paramLabel = "N", description = "Pixels changed per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step", defaultValue = "32", paramLabel = "N",
+            description = "Pixels changed per step, 1..1000000 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = 1_000_000)
     int step;
 
     @Override
     public Integer call() throws Exception {
         eval.check();
-        if (step < 1) {
-            throw new UsageException("--step must be at least 1, got " + step);
-        }
         Methods.Options mo = methodOptions.toOptions();
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = eval.model.load(root)) {

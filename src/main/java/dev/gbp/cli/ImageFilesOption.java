@@ -1,5 +1,6 @@
 package dev.gbp.cli;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.data.ImageFiles;
 import dev.gbp.model.ModelSpec;
 import java.io.PrintWriter;

@@ -17,10 +17,11 @@ final class ImageSource {
     String split;
 
     @Option(names = "--skip", defaultValue = "0", paramLabel = "K", description = "Skip the first K images.")
+    @Range(min = 0)
     int skip;
 
     /** Checks the options before anything is read: --data and --images exclude each other. */
-    void check(Integer first) {
+    void check() {
         boolean given = files.given();
         if (given && data.data != null) {
             throw new UsageException("--data and --images exclude each other: give the data folder or the image files");
@@ -33,7 +34,6 @@ final class ImageSource {
         }
         SplitOption.parse(split == null ? "test" : split);
         files.mode();
-        Selected.checkRange(skip, first);
     }
 
     /**
@@ -41,7 +41,7 @@ final class ImageSource {
      * pictures brought to the model's input size with one line on {@code err} when any was resized.
      */
     Selected load(ModelSpec spec, Integer first, int byDefault, PrintWriter err) {
-        check(first);
+        check();
         Selected all;
         if (files.given()) {
             all = files.read(spec, err);

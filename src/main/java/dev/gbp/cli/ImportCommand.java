@@ -6,7 +6,6 @@ import dev.gbp.onnx.OnnxImporter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +36,14 @@ final class ImportCommand implements Callable<Integer> {
     OutputOptions output;
 
     @Option(names = "--mean", required = true, split = ",", paramLabel = "M",
-            description = "Per-channel mean the network's input was normalised with (pixels in 0..1), e.g. 0.485,0.456,0.406.")
+            description = "Per-channel mean the network's input was normalised with (pixels in 0..1), e.g. 0.485,0.456,0.406;"
+                    + " each -1000..1000.")
+    @Range(min = -1000, max = 1000)
     double[] mean;
 
     @Option(names = "--std", required = true, split = ",", paramLabel = "S",
-            description = "Per-channel standard deviation, e.g. 0.229,0.224,0.225.")
+            description = "Per-channel standard deviation, e.g. 0.229,0.224,0.225; each 0.000001..1000.")
+    @Range(min = 1e-6, max = 1000)
     double[] std;
 
     @Option(names = "--classes", paramLabel = "FILE", description = "Class names, one per line (default: 0, 1, ...).")
@@ -49,16 +51,6 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        for (double s : std) {
-            if (!(s > 0) || Double.isInfinite(s)) {
-                throw new UsageException("--std values must be positive, got " + s);
-            }
-        }
-        for (double m : mean) {
-            if (!Double.isFinite(m)) {
-                throw new UsageException("--mean values must be finite numbers, got " + m);
-            }
-        }
         ImportedModel model = OnnxImporter.read(file);
         int c = model.input()[0];
         if (mean.length != c || std.length != c) {
@@ -81,6 +73,17 @@ final class ImportCommand implements Callable<Integer> {
     static final long MAX_CLASSES_BYTES = 4L << 20;
 
     private static List<String> readClasses(Path path, int outputs) throws IOException {
+        if (!Files.exists(path)) {
+            throw new UsageException("--classes " + path + " does not exist");
+        }
+        // Not a folder, and not a device or pipe, which could be read forever.
+        if (!Files.isRegularFile(path)) {
+            throw new UsageException("--classes " + path + " is not a file");
+        }
+        if (Files.size(path) > MAX_CLASSES_BYTES) {
+            throw new UsageException("--classes " + path + " holds " + Files.size(path) + " bytes; a list of class names"
+                    + " is at most " + MAX_CLASSES_BYTES + " bytes (16 MB)");
+        }
         List<String> lines;
         try {
             if (Files.size(path) > MAX_CLASSES_BYTES) {
@@ -88,8 +91,6 @@ final class ImportCommand implements Callable<Integer> {
                         + " be at most " + MAX_CLASSES_BYTES + " (4 MiB)");
             }
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UsageException("--classes " + path + " does not exist");
         } catch (java.nio.charset.MalformedInputException e) {
             throw new UsageException("--classes " + path + " is not UTF-8 text");
         }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.FileSystemException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,10 +53,19 @@ public final class Main implements Runnable {
         // The descriptions are laid out in lines of up to about 105 characters.
         cli.setUsageHelpWidth(120);
         cli.setExecutionExceptionHandler(Main::handle);
+        // Every numeric option is checked against its @Range here, before any command runs (help needs no check).
+        cli.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            Ranges.check(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
-            err.println(prefix(cmd.getCommandSpec()) + ex.getMessage());
+            err.println(prefix(cmd.getCommandSpec()) + clip(sanitize(ex.getMessage(), args)));
             String near = ex instanceof CommandLine.UnmatchedArgumentException u ? nearest(u) : null;
             if (near != null) {
                 err.println("Did you mean '" + near + "'?");
@@ -137,27 +148,25 @@ public final class Main implements Runnable {
     private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         boolean debug = System.getenv("GBP_DEBUG") != null;
-        // TRANSITIONAL: IllegalArgumentException still exits 2 until every user-input check throws GbpInputException.
-        if (ex instanceof GbpInputException || ex instanceof FileSystemException || ex instanceof IllegalArgumentException
+        String[] args = parsed.originalArgs().toArray(new String[0]);
+        String m = message(ex, cmd.getCommandSpec());
+        int code = EXIT_FAILURE;
+        if (ex instanceof GbpInputException || ex instanceof FileSystemException
                 || ex instanceof java.io.UncheckedIOException u && u.getCause() instanceof FileSystemException) {
-            err.println(prefix(cmd.getCommandSpec()) + clip(message(ex, cmd.getCommandSpec())));
-            if (debug) {
-                ex.printStackTrace(err);
-            }
-            return EXIT_USAGE;
-        }
-        if (ex instanceof IOException || ex instanceof java.io.UncheckedIOException || ex instanceof FetchException) {
-            err.println(prefix(cmd.getCommandSpec()) + "failed: " + clip(message(ex, cmd.getCommandSpec())));
+            code = EXIT_USAGE;
+        } else if (ex instanceof IOException || ex instanceof java.io.UncheckedIOException || ex instanceof FetchException) {
+            m = "failed: " + m;
         } else {
-            err.println(prefix(cmd.getCommandSpec()) + "internal error (a bug in gbp; please report it with the command"
-                    + " that caused it): " + clip(ex.getClass().getName() + ": " + message(ex, cmd.getCommandSpec())));
+            m = "internal error (a bug in gbp; please report it with the command that caused it): "
+                    + ex.getClass().getName() + ": " + m;
         }
+        err.println(prefix(cmd.getCommandSpec()) + clip(sanitize(m, args)));
         if (debug) {
             ex.printStackTrace(err);
-        } else {
+        } else if (code == EXIT_FAILURE) {
             err.println("(set GBP_DEBUG=1 for the stack trace)");
         }
-        return EXIT_FAILURE;
+        return code;
     }
 
     /** Longest message printed; longer ones are cut (their own quotes of user input are cut already). */
@@ -166,6 +175,40 @@ public final class Main implements Runnable {
     private static String clip(String m) {
         return m.length() <= MAX_MESSAGE ? m : m.substring(0, MAX_MESSAGE) + " ... (" + (m.length() - MAX_MESSAGE)
                 + " more characters)";
+    }
+
+    /** A run of more than {@link GbpInputException#MAX_QUOTED} characters without a space or a quote mark. */
+    private static final Pattern LONG_RUN = Pattern.compile("[^\\s'\"]{" + (GbpInputException.MAX_QUOTED + 1) + ",}");
+
+    /**
+     * The message made safe to print, whatever part of gbp (or picocli) wrote it: a long run of characters that comes
+     * from a command-line argument is cut to {@link GbpInputException#MAX_QUOTED} characters, and control characters
+     * other than new lines and tabs are escaped, so that a hostile argument cannot flood or garble the terminal.
+     */
+    static String sanitize(String message, String[] args) {
+        Matcher m = LONG_RUN.matcher(message);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String run = m.group();
+            String head = run.substring(0, GbpInputException.MAX_QUOTED);
+            boolean echoed = false;
+            for (String a : args) {
+                echoed |= a.contains(head);
+            }
+            m.appendReplacement(b, Matcher.quoteReplacement(echoed
+                    ? head + " ... (" + (run.length() - head.length()) + " more characters)" : run));
+        }
+        m.appendTail(b);
+        StringBuilder out = new StringBuilder(b.length());
+        for (int i = 0; i < b.length(); i++) {
+            char c = b.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gbp.cli;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.attr.Baseline;
 import dev.gbp.attr.Methods;
 import dev.gbp.model.ModelException;
@@ -12,14 +13,19 @@ final class MethodOptions {
             description = "Grad-CAM layer (4-D output). Default: the target's layer for neuron targets, else the last 4-D layer.")
     String camLayer;
 
-    @Option(names = "--samples", defaultValue = "50", paramLabel = "N", description = "SmoothGrad samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "50", paramLabel = "N",
+            description = "SmoothGrad samples, 1.." + Ranges.MAX_REPEATS + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_REPEATS)
     int samples;
 
     @Option(names = "--noise", defaultValue = "0.15", paramLabel = "SIGMA",
-            description = "SmoothGrad noise sigma as a fraction of each image's value range (default: ${DEFAULT-VALUE}).")
+            description = "SmoothGrad noise sigma as a fraction of each image's value range, 0..10 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 0, max = 10)
     double noise;
 
-    @Option(names = "--steps", defaultValue = "64", paramLabel = "N", description = "Integrated-gradients steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "64", paramLabel = "N",
+            description = "Integrated-gradients steps, 1.." + Ranges.MAX_REPEATS + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_REPEATS)
     int steps;
 
     @Option(names = "--baseline", defaultValue = "zero", paramLabel = "NAME",
@@ -30,7 +36,8 @@ final class MethodOptions {
     long seed;
 
     @Option(names = "--internal-batch", defaultValue = "256", paramLabel = "N",
-            description = "Rows per internal batch of many-pass methods (default: ${DEFAULT-VALUE}).")
+            description = "Rows per internal batch of many-pass methods, 1.." + Ranges.MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_BATCH)
     int internalBatch;
 
     /** Checks that {@code --cam-layer}, when given, is a layer of this model. */
@@ -39,29 +46,17 @@ final class MethodOptions {
             try {
                 spec.resolveLayer(camLayer);
             } catch (ModelException e) {
-                throw new UsageException("--cam-layer " + camLayer + ": " + e.getMessage());
+                throw new UsageException("--cam-layer " + GbpInputException.quote(camLayer) + ": " + e.getMessage());
             }
         }
     }
 
-    /** The options, checked (a bad value is named before any work starts). */
+    /** The options, with {@code --baseline} checked (a bad value is named before any work starts). */
     Methods.Options toOptions() {
-        if (samples < 1) {
-            throw new UsageException("--samples must be at least 1, got " + samples);
-        }
-        if (steps < 1) {
-            throw new UsageException("--steps must be at least 1, got " + steps);
-        }
-        if (!(noise >= 0) || Double.isInfinite(noise)) {
-            throw new UsageException("--noise must be a fraction of at least 0, got " + noise);
-        }
-        if (internalBatch < 1) {
-            throw new UsageException("--internal-batch must be at least 1, got " + internalBatch);
-        }
         Baseline b;
         try {
             b = Baseline.parse(baseline);
-        } catch (IllegalArgumentException e) {
+        } catch (GbpInputException e) {
             throw new UsageException("--baseline: " + e.getMessage());
         }
         return new Methods.Options(camLayer, samples, noise, steps, b, seed, internalBatch);

@@ -42,7 +42,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
-    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+            description = "Images per batch, 1.." + Ranges.MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_BATCH)
     int batchSize;
 
     @Option(names = "--json", description = "Write JSON to stdout instead of a table.")
@@ -53,9 +55,6 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter err = Main.messages(spec);
         if (!files.given()) {
             throw new UsageException("--images FILE... is required: the pictures to classify");
-        }
-        if (batchSize < 1) {
-            throw new UsageException("--batch-size must be at least 1, got " + batchSize);
         }
         files.mode();
         options.startEngine();

@@ -2,7 +2,6 @@ package dev.gbp.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
-import dev.gbp.attr.Target;
 import dev.gbp.data.CifarReader;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
@@ -47,6 +46,7 @@ final class ReportCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = "--first", paramLabel = "N", description = "Test images (default: 100, or all when there are fewer).")
+    @Range(min = 1)
     Integer first;
 
     @Option(names = "--layer", paramLabel = "LAYER",
@@ -66,13 +66,11 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = Main.messages(spec);
         Methods.Options mo = methodOptions.toOptions();
-        Selected.checkRange(0, first);
         options.startEngine();
         long start = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             Path modelDir = model.path();
-            String seedLayer = layer != null ? layer : net.spec().seedLayerRef();
-            Target.parse("max-neuron:" + seedLayer, net.spec());
+            String seedLayer = DemoCommand.layerOption(net.spec(), layer);
             methodOptions.checkLayer(net.spec());
             Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, err).range(0, first, 100);
             UsageException.requireNewOrForced(out, force);

@@ -48,22 +48,12 @@ record Selected(CifarImages images, List<String> sources, int[] indices) {
         return new Selected(all, names, index.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** Checks {@code --skip} and {@code --first} before anything is read. */
-    static void checkRange(int skip, Integer first) {
-        if (skip < 0) {
-            throw new UsageException("--skip must not be negative, got " + skip);
-        }
-        if (first != null && first < 1) {
-            throw new UsageException("--first must be at least 1, got " + first);
-        }
-    }
-
     /**
      * The images after the first {@code skip}: {@code first} of them when given (more than there are is an
-     * error), else {@code byDefault} or as many as there are.
+     * error), else {@code byDefault} or as many as there are. {@code skip} is at least 0 and {@code first}, when
+     * given, at least 1 (their options' {@link Range}s).
      */
     Selected range(int skip, Integer first, int byDefault) {
-        checkRange(skip, first);
         int size = images.size();
         if (skip >= size) {
             throw new UsageException("--skip " + skip + " leaves no images (there are " + size + ")");

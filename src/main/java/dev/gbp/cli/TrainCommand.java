@@ -56,17 +56,22 @@ final class TrainCommand implements Callable<Integer> {
             description = "Architecture as a model.json (its normalize values are replaced by the training data's). Default: the built-in CIFAR-10 network.")
     Path arch;
 
-    @Option(names = "--epochs", defaultValue = "18", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "18", description = "Epochs, 1..10000 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = 10_000)
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "256",
+            description = "Batch size, 1.." + Ranges.MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
+    @Range(min = 1, max = Ranges.MAX_BATCH)
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.2", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "0.2", description = "Peak learning rate, above 0 and at most 10 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 0, max = 10, minExclusive = true)
     double lr;
 
     @Option(names = "--weight-decay", defaultValue = "5e-4",
-            description = "Weight decay on conv and linear weights (default: ${DEFAULT-VALUE}).")
+            description = "Weight decay on conv and linear weights, 0..1 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 0, max = 1)
     double weightDecay;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -78,10 +83,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--train-limit", paramLabel = "N",
             description = "Use only the first N training images (for quick trials).")
+    @Range(min = 1)
     Integer trainLimit;
 
     @Option(names = "--test-every", paramLabel = "N", defaultValue = "1",
             description = "Test accuracy after every N-th epoch and after the last (default: ${DEFAULT-VALUE}; each test pass costs time the run is timed with).")
+    @Range(min = 1, max = 10_000)
     int testEvery;
 
     @Option(names = "--force", description = "Replace an existing output folder.")
@@ -92,9 +99,6 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter messages = Main.messages(spec);
         TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed, testEvery);
-        if (trainLimit != null && trainLimit < 1) {
-            throw new UsageException("--train-limit must be at least 1, got " + trainLimit);
-        }
         if (init != null && arch != null) {
             throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
         }

@@ -1,5 +1,8 @@
 package dev.gbp.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** Bad usage or bad input found after parsing (exit code 2). */
 public class UsageException extends dev.gbp.GbpInputException {
     private static final long serialVersionUID = 1L;
@@ -9,12 +12,28 @@ public class UsageException extends dev.gbp.GbpInputException {
     }
 
     /**
-     * Fails before any work starts when the output folder exists and {@code --force} was not given
-     * ({@link dev.gbp.io.AtomicDirectory} checks again when it writes).
+     * Fails before any work starts when the output folder exists and {@code --force} was not given, or cannot be
+     * created ({@link dev.gbp.io.AtomicDirectory} checks again when it writes).
      */
-    static void requireNewOrForced(java.nio.file.Path out, boolean force) {
-        if (java.nio.file.Files.exists(out) && !force) {
+    static void requireNewOrForced(Path out, boolean force) {
+        if (Files.exists(out) && !force) {
             throw new UsageException(out + " already exists (use --force to replace it)");
+        }
+        requireCreatable(out);
+    }
+
+    /** Fails before any work starts when the output folder, or a folder above it, is a file. */
+    static void requireCreatable(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UsageException(out + " exists and is not a folder");
+        }
+        for (Path p = out.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new UsageException(out + ": cannot create the output folder (" + p + " is a file, not a folder)");
+                }
+                return;
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.gbp.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.gbp.GbpInputException;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.Baseline;
 import dev.gbp.attr.NeuronChoice;
@@ -58,10 +59,14 @@ public final class Faithfulness {
      * @param net the network whose scores the curves follow
      * @param step pixels changed per step, at least 1
      * @param rowsPerBatch changed images per forward pass
+     * @throws GbpInputException when {@code step} or {@code rowsPerBatch} is below 1
      */
     public Faithfulness(Network net, int step, int rowsPerBatch) {
         if (step < 1) {
-            throw new IllegalArgumentException("pixels per step must be at least 1");
+            throw GbpInputException.parameter("step", "must be at least 1 (got " + step + ")");
+        }
+        if (rowsPerBatch < 1) {
+            throw GbpInputException.parameter("rowsPerBatch", "must be at least 1 (got " + rowsPerBatch + ")");
         }
         this.net = net;
         this.step = step;
@@ -118,7 +123,13 @@ public final class Faithfulness {
     private Curve curves(String name, CifarImages images, AttributionResult result, float[][] saliency) {
         int n = images.size();
         int pixels = images.height() * images.width();
-        int points = (pixels + step - 1) / step + 1;
+        int points = (int) (((long) pixels + step - 1) / step + 1);
+        long values = 2L * points * images.imageSize();
+        if (values > Integer.MAX_VALUE - 8) {
+            throw GbpInputException.parameter("step", "of " + step + " pixels gives " + points + " points per curve, whose "
+                    + values + " values for one image of " + images.channels() + " x " + images.height() + " x "
+                    + images.width() + " do not fit in one array: take more pixels per step");
+        }
         double[][] del = new double[n][];
         double[][] ins = new double[n][];
         double[] delAuc = new double[n];

@@ -1,6 +1,7 @@
 package dev.gbp.eval;
 
 import ai.djl.ndarray.NDManager;
+import dev.gbp.GbpInputException;
 import dev.gbp.attr.Attribution;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.BatchRunner;
@@ -66,8 +67,12 @@ public final class SanityCheck {
      * @param manager the parent manager of the randomised networks
      * @param seed the seed of the re-drawn weights
      * @param batchSize images per attribution batch
+     * @throws GbpInputException when {@code batchSize} is below 1
      */
     public SanityCheck(Network trained, NDManager manager, long seed, int batchSize) {
+        if (batchSize < 1) {
+            throw GbpInputException.parameter("batchSize", "must be at least 1 (got " + batchSize + ")");
+        }
         this.trained = trained;
         this.manager = manager;
         this.seed = seed;
@@ -140,7 +145,9 @@ public final class SanityCheck {
         Randomizer randomizer = new Randomizer(trained, manager, seed);
         List<Randomizer.Block> blocks = randomizer.blocksTopDown(top);
         if (blocks.isEmpty()) {
-            throw new IllegalArgumentException("no layer with parameters at or below the target's layer");
+            String name = trained.spec().layer(top).name();
+            throw new GbpInputException("no layer at or below the target's layer " + (name != null ? name : "#" + top)
+                    + " has weights to randomise: choose a target above a convolution or linear layer");
         }
         List<String> cascadeLabels = new ArrayList<>(List.of("trained"));
         List<String> independentLabels = new ArrayList<>(List.of("trained"));

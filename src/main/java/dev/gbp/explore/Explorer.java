@@ -53,6 +53,7 @@ public final class Explorer {
 
     /**
      * @param sources a short name per image (file and record), shown beside it
+     * @throws GbpInputException when there are no images
      */
     public Explorer(Network net, CifarImages images, List<String> sources, Methods.Options options) {
         if (images.size() == 0) {
@@ -122,7 +123,11 @@ public final class Explorer {
         return Pictures.scaleFor(images.height(), images.width(), VIEW);
     }
 
-    /** Image {@code i} as a PNG, upscaled {@code scale} times (1..8) by nearest neighbour. */
+    /**
+     * Image {@code i} as a PNG, upscaled {@code scale} times (1..8) by nearest neighbour.
+     *
+     * @throws GbpInputException when there is no image {@code i} or {@code scale} is out of range
+     */
     public synchronized byte[] imagePng(int i, int scale) {
         checkImage(i);
         if (scale < 1 || scale > 8) {
@@ -131,7 +136,12 @@ public final class Explorer {
         return Pictures.pngBytes(Pictures.image(images, i, scale));
     }
 
-    /** The map of one method and target for one image, with what the target resolved to. */
+    /**
+     * The map of one method and target for one image, with what the target resolved to.
+     *
+     * @throws GbpInputException when the image, normalisation, target or method is not one this explorer has, or the
+     *     map is not finite ({@link AttributionResult#requireFinite()})
+     */
     public synchronized Explanation explain(Explanation.Request r) {
         checkImage(r.image());
         Explanation cached = cache.get(r);
@@ -146,7 +156,7 @@ public final class Explorer {
         Classifier.Predictions predictions;
         try (NDScope scope = new NDScope()) {
             NDArray x = net.preprocess(net.manager(), images, r.image(), r.image() + 1);
-            result = method.attribute(x, target);
+            result = method.attribute(x, target).requireFinite();
             predictions = Classifier.predict(net, x);
         }
         double millis = (System.nanoTime() - t0) / 1e6;
@@ -170,7 +180,11 @@ public final class Explorer {
         return e;
     }
 
-    /** Layer {@code layerRef}'s output for image {@code i}: each channel's maximum and where it is. */
+    /**
+     * Layer {@code layerRef}'s output for image {@code i}: each channel's maximum and where it is.
+     *
+     * @throws GbpInputException when there is no such image or layer
+     */
     public synchronized LayerActivations activations(int i, String layerRef) {
         checkImage(i);
         int layer = net.spec().resolveLayer(layerRef);
@@ -191,6 +205,8 @@ public final class Explorer {
     /**
      * Channel {@code c} of layer {@code layerRef}'s output for image {@code i} as a grey PNG, black at
      * 0 (or the channel's minimum when that is negative) and white at the channel's maximum.
+     *
+     * @throws GbpInputException when there is no such image, layer or channel, or the layer's output is flat
      */
     public synchronized byte[] featureMapPng(int i, String layerRef, int c) {
         checkImage(i);

@@ -258,10 +258,6 @@ public final class ExplorerServer implements AutoCloseable {
             return routes.answer(Request.getPathInContext(request), query);
         } catch (GbpInputException e) {
             return Answer.error(400, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            // TRANSITIONAL, as in cli.Main: the library's target, method and normalisation parsers still throw
-            // IllegalArgumentException for bad input. Remove once they throw GbpInputException (then it is a bug: 500).
-            return Answer.error(400, e.getMessage());
         } finally {
             oneAtATime.unlock();
         }

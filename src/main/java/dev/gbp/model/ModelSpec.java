@@ -250,6 +250,7 @@ public final class ModelSpec {
             }
         }
         if (r.matches("\\d+")) {
+            // More digits than an int holds is out of range too, not a NumberFormatException.
             if (r.length() <= 9 && Integer.parseInt(r) < layers.size()) {
                 return Integer.parseInt(r);
             }

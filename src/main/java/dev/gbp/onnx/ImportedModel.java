@@ -1,6 +1,7 @@
 package dev.gbp.onnx;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.GbpInputException;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
@@ -57,13 +58,26 @@ public record ImportedModel(int[] input, int outputs, List<ObjectNode> nodes, Ma
      * @param classes one name per output
      * @return the spec
      * @throws IllegalArgumentException when mean, std or class names do not fit the network
+     * @throws GbpInputException when mean, std or class names do not fit the network, a mean is not a finite float or a
+     *     std not a positive one
      */
     public ModelSpec spec(double[] mean, double[] std, List<String> classes) {
-        if (mean.length != input[0] || std.length != input[0]) {
-            throw new IllegalArgumentException("mean and std need " + input[0] + " values each (one per input channel)");
+        if (mean.length != input[0]) {
+            throw GbpInputException.parameter("mean", "needs " + input[0] + " values (one per input channel), got " + mean.length);
+        }
+        if (std.length != input[0]) {
+            throw GbpInputException.parameter("std", "needs " + input[0] + " values (one per input channel), got " + std.length);
+        }
+        for (int c = 0; c < input[0]; c++) {
+            if (!Float.isFinite((float) mean[c])) {
+                throw GbpInputException.parameter("mean", "needs finite numbers, got " + mean[c]);
+            }
+            if (!((float) std[c] > 0) || !Float.isFinite((float) std[c])) {
+                throw GbpInputException.parameter("std", "needs finite numbers above 0, got " + std[c]);
+            }
         }
         if (classes.size() != outputs) {
-            throw new IllegalArgumentException(classes.size() + " class names for " + outputs + " outputs");
+            throw GbpInputException.parameter("classes", "names " + classes.size() + " classes for " + outputs + " outputs");
         }
         List<LayerSpec> layers = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.gbp.render;
 
+import dev.gbp.GbpInputException;
 import dev.gbp.metrics.MapReduction;
 import java.util.Locale;
 
@@ -51,6 +52,7 @@ public enum Normalization {
      * @param s {@code color}, {@code gray}, {@code positive}, {@code negative} or {@code diverging}
      * @return the normalisation
      * @throws IllegalArgumentException for another name
+     * @throws GbpInputException for any other name
      */
     public static Normalization parse(String s) {
         for (Normalization n : values()) {
@@ -58,7 +60,8 @@ public enum Normalization {
                 return n;
             }
         }
-        throw new IllegalArgumentException("unknown normalisation '" + s + "' (color, gray, positive, negative, diverging)");
+        throw new GbpInputException("unknown normalisation " + GbpInputException.quote(s)
+                + " (color, gray, positive, negative, diverging)");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.gbp.train;
 
+import dev.gbp.GbpInputException;
+
 /**
  * One-cycle learning rate: linear warm-up from {@code peak * startFraction} to {@code peak} over the
  * first {@code warmupFraction} of the steps, then linear decay to zero at the last step.
@@ -10,9 +12,13 @@ public final class OneCycleSchedule {
     private final double warmupFraction;
     private final double startFraction;
 
+    /**
+     * @param totalSteps steps of the whole run, at least 1
+     * @throws GbpInputException when {@code totalSteps} is below 1
+     */
     public OneCycleSchedule(double peak, long totalSteps, double warmupFraction, double startFraction) {
         if (totalSteps < 1) {
-            throw new IllegalArgumentException("totalSteps must be positive");
+            throw GbpInputException.parameter("totalSteps", "must be at least 1 (got " + totalSteps + ")");
         }
         this.peak = peak;
         this.totalSteps = totalSteps;

@@ -1,5 +1,7 @@
 package dev.gbp.train;
 
+import dev.gbp.GbpInputException;
+
 /**
  * Hyper-parameters of a training run; {@code testEvery}: test accuracy after every n-th epoch and after
  * the last (1: after each).
@@ -13,24 +15,35 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
         this(epochs, batchSize, lr, weightDecay, momentum, labelSmoothing, warmupFraction, seed, 1);
     }
 
+    /**
+     * Checks every value.
+     *
+     * @throws GbpInputException naming the first parameter out of range
+     */
     public TrainConfig {
         if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            throw GbpInputException.parameter("epochs", "must be at least 1 (got " + epochs + ")");
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+            throw GbpInputException.parameter("batchSize", "must be at least 1 (got " + batchSize + ")");
         }
-        if (!(lr > 0)) {
-            throw new IllegalArgumentException("--lr must be positive, got " + lr);
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw GbpInputException.parameter("lr", "must be a finite number above 0 (got " + lr + ")");
         }
-        if (weightDecay < 0) {
-            throw new IllegalArgumentException("--weight-decay must not be negative, got " + weightDecay);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw GbpInputException.parameter("weightDecay", "must be a finite number of at least 0 (got " + weightDecay + ")");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw GbpInputException.parameter("momentum", "must be in [0, 1) (got " + momentum + ")");
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw GbpInputException.parameter("labelSmoothing", "must be in [0, 1) (got " + labelSmoothing + ")");
+        }
+        if (!(warmupFraction >= 0 && warmupFraction <= 1)) {
+            throw GbpInputException.parameter("warmupFraction", "must be in [0, 1] (got " + warmupFraction + ")");
         }
         if (testEvery < 1) {
-            throw new IllegalArgumentException("--test-every must be at least 1, got " + testEvery);
-        }
-        if (labelSmoothing < 0 || labelSmoothing >= 1) {
-            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+            throw GbpInputException.parameter("testEvery", "must be at least 1 (got " + testEvery + ")");
         }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.gbp.GbpInputException;
 import dev.gbp.data.CifarImages;
 import dev.gbp.model.Classifier;
 import dev.gbp.model.Network;
@@ -44,9 +45,16 @@ public final class Trainer {
         this.augment = augment;
     }
 
-    /** Trains {@code net} in place and returns the per-epoch statistics. */
+    /**
+     * Trains {@code net} in place and returns the per-epoch statistics.
+     *
+     * @throws GbpInputException when {@code train} holds no images
+     */
     public List<EpochStats> train(Network net, CifarImages train, CifarImages test) {
         int n = train.size();
+        if (n == 0) {
+            throw GbpInputException.parameter("train", "holds no images to train on");
+        }
         int batch = Math.min(config.batchSize(), n);
         int stepsPerEpoch = n / batch; // the last partial batch is dropped: BatchNorm dislikes tiny batches
         OneCycleSchedule schedule = new OneCycleSchedule(config.lr(), (long) stepsPerEpoch * config.epochs(),

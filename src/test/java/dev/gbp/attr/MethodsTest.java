@@ -2,13 +2,16 @@ package dev.gbp.attr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gbp.GbpInputException;
 import dev.gbp.TestFiles;
+import dev.gbp.data.CifarImages;
 import dev.gbp.engine.TorchRuntime;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
@@ -19,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** Each method against its definition. */
 class MethodsTest {
@@ -177,8 +181,9 @@ class MethodsTest {
             for (int k = 0; k < 4; k++) {
                 assertEquals(gb[k] * cam.maps()[k], ggc.maps()[k], 1e-6f, "guided Grad-CAM is the product");
             }
-            String m = assertThrows(IllegalArgumentException.class, () -> new GradCam(net, "fc", false)).getMessage();
-            assertTrue(m.contains("4-D") && m.contains("fc"), m);
+            GbpInputException e = assertThrows(GbpInputException.class, () -> new GradCam(net, "fc", false));
+            assertEquals("camLayer", e.parameter());
+            assertTrue(e.getMessage().contains("4-D") && e.getMessage().contains("fc"), e.getMessage());
         }
     }
 
@@ -227,7 +232,71 @@ class MethodsTest {
                 assertEquals(name, r.method());
                 assertArrayEquals(new long[] {2, 3, 16, 16}, r.shape());
             }
-            assertThrows(IllegalArgumentException.class, () -> Methods.create("lime", net, o));
+            assertThrows(GbpInputException.class, () -> Methods.create("lime", net, o));
+        }
+    }
+
+    /** Issue 10: a bad parameter is the caller's input, named as the Java API spells it, never as a CLI flag. */
+    @Test
+    void badParametersAreInputErrorsNamedByTheirJavaNames() {
+        try (Network net = Network.create(smallSpec(), root, 4)) {
+            List<Map.Entry<String, Executable>> calls = List.of(
+                    Map.entry("samples", () -> new SmoothGrad(net, SmoothGrad.Kind.SMOOTHGRAD, ReluRule.GRADIENT, 0, 0.1, 0, 4)),
+                    Map.entry("noise", () -> new SmoothGrad(net, SmoothGrad.Kind.SMOOTHGRAD, ReluRule.GRADIENT, 2, Double.NaN, 0, 4)),
+                    Map.entry("noise", () -> new SmoothGrad(net, SmoothGrad.Kind.VARGRAD, ReluRule.GRADIENT, 2,
+                            Double.POSITIVE_INFINITY, 0, 4)),
+                    Map.entry("internalBatch", () -> new SmoothGrad(net, SmoothGrad.Kind.SMOOTHGRAD, ReluRule.GRADIENT, 2, 0.1, 0, 0)),
+                    Map.entry("steps", () -> new IntegratedGradients(net, 0, Baseline.ZERO, 4)),
+                    Map.entry("batchSize", () -> BatchRunner.run(GuidedBackprop.of(net), net, blank(2), Target.predicted(), 0,
+                            null)),
+                    Map.entry("images", () -> BatchRunner.run(GuidedBackprop.of(net), net, blank(0), Target.predicted(), 1,
+                            null)));
+            for (Map.Entry<String, Executable> c : calls) {
+                GbpInputException e = assertThrows(GbpInputException.class, c.getValue(), c.getKey());
+                assertEquals(c.getKey(), e.parameter());
+                assertTrue(e.getMessage().startsWith(c.getKey() + " "), e.getMessage());
+                assertFalse(e.getMessage().contains("--"), e.getMessage());
+            }
+        }
+    }
+
+    /** {@code n} black images for {@link #smallSpec()}. */
+    private static CifarImages blank(int n) {
+        return new CifarImages(3, 8, 8, new byte[n * 3 * 8 * 8], new int[n], List.of("a", "b", "c"));
+    }
+
+    /** Issue 10: more rows than one array holds is refused naming the parameter, not an overflow (a crash before). */
+    @Test
+    void smoothGradRefusesMoreRowsThanAnArrayHoldsBeforeAllocating() {
+        try (Network net = Network.create(smallSpec(), root, 4)) {
+            // 1000 images of 3 x 8 x 8 at 40000 samples: 7.68e9 values, which wrapped to a negative int size.
+            NDArray x = root.zeros(new Shape(1000, 3, 8, 8));
+            GbpInputException e = assertThrows(GbpInputException.class, () -> new SmoothGrad(net, SmoothGrad.Kind.SMOOTHGRAD,
+                    ReluRule.GRADIENT, 40_000, 0.1, 0, 256).attribute(x, Target.classLogit(0)));
+            assertEquals("samples", e.parameter());
+            assertTrue(e.getMessage().contains("7680000000"), e.getMessage());
+            e = assertThrows(GbpInputException.class, () -> new IntegratedGradients(net, 40_000, Baseline.ZERO, 256)
+                    .attribute(x, Target.classLogit(0)));
+            assertEquals("steps", e.parameter());
+        }
+    }
+
+    /** Issue 10: a Grad-CAM layer the target does not read from, or none at all, is the caller's input, not a bug. */
+    @Test
+    void gradCamLayersThatCannotServeTheTargetAreInputErrors() {
+        try (Network net = Network.create(smallSpec(), root, 4)) {
+            // bn lies above the target's layer c1.
+            GbpInputException e = assertThrows(GbpInputException.class,
+                    () -> new GradCam(net, "bn", false).attribute(root.zeros(new Shape(1, 3, 8, 8)), Target.maxNeuron("c1")));
+            assertEquals("camLayer", e.parameter());
+            assertTrue(e.getMessage().contains("bn") && e.getMessage().contains("c1"), e.getMessage());
+        }
+        ModelSpec flat = new ModelSpec(new int[] {1, 2, 2}, List.of("a", "b"), new float[] {0}, new float[] {1},
+                List.of(LayerSpec.flatten(), LayerSpec.linear("fc", 4, 2, true)));
+        try (Network net = Network.create(flat, root, 4)) {
+            GbpInputException e = assertThrows(GbpInputException.class,
+                    () -> new GradCam(net, null, false).attribute(root.zeros(new Shape(1, 1, 2, 2)), Target.classLogit(0)));
+            assertTrue(e.getMessage().contains("4-D"), e.getMessage());
         }
     }
 }

@@ -53,9 +53,13 @@ class CliTest {
     record Result(int code, String out, String err) {}
 
     static Result run(String... args) {
+        return run(Main.commandLine(), args);
+    }
+
+    /** Runs {@code cli} (gbp's, perhaps with a test command added) and collects its output. */
+    static Result run(CommandLine cli, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

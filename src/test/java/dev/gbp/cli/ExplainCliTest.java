@@ -140,7 +140,7 @@ class ExplainCliTest {
         Path underAFile = existing.resolve("keep.txt").resolve("maps");
         r = CliTest.run("explain", "--model", model.toString(), "--data", data.toString(), "--first", "1", "--target",
                 "predicted", "--out", underAFile.toString());
-        assertEquals(1, r.code());
+        assertEquals(2, r.code(), "the user's path is at fault: " + r.err());
         assertTrue(r.err().contains(underAFile.toString()) && r.err().contains("is a file, not a folder"), r.err());
         assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
     }

@@ -1,17 +1,23 @@
 package dev.gbp.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.gbp.GbpInputException;
 import dev.gbp.data.CifarImages;
 import dev.gbp.engine.TorchRuntime;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class TrainerTest {
     /**
@@ -77,5 +83,24 @@ class TrainerTest {
         assertEquals(1.0, s.at(20), 1e-12);
         assertEquals(0.5, s.at(60), 1e-12);
         assertTrue(s.at(99) < 0.02);
+    }
+
+    /** Issue 10: hyper-parameters out of range, NaN and infinities included, are input errors named as in the Java API. */
+    @Test
+    void badHyperParametersAreInputErrorsNamedByTheirJavaNames() {
+        Map<String, Executable> calls = new LinkedHashMap<>();
+        calls.put("epochs", () -> new TrainConfig(0, 64, 0.05, 5e-4, 0.9, 0.0, 0.2, 3));
+        calls.put("batchSize", () -> new TrainConfig(1, 0, 0.05, 5e-4, 0.9, 0.0, 0.2, 3));
+        calls.put("lr", () -> new TrainConfig(1, 64, Double.POSITIVE_INFINITY, 5e-4, 0.9, 0.0, 0.2, 3));
+        calls.put("weightDecay", () -> new TrainConfig(1, 64, 0.05, Double.NaN, 0.9, 0.0, 0.2, 3));
+        calls.put("momentum", () -> new TrainConfig(1, 64, 0.05, 5e-4, Double.NaN, 0.0, 0.2, 3));
+        calls.put("warmupFraction", () -> new TrainConfig(1, 64, 0.05, 5e-4, 0.9, 0.0, 2, 3));
+        calls.put("testEvery", () -> new TrainConfig(1, 64, 0.05, 5e-4, 0.9, 0.0, 0.2, 3, 0));
+        calls.put("totalSteps", () -> new OneCycleSchedule(1, 0, 0.2, 0.1));
+        calls.forEach((name, call) -> {
+            GbpInputException e = assertThrows(GbpInputException.class, call, name);
+            assertEquals(name, e.parameter());
+            assertFalse(e.getMessage().contains("--"), e.getMessage());
+        });
     }
 }
