@@ -187,7 +187,7 @@ class ReadersFuzzTest {
         });
     }
 
-    @Property(tries = 400)
+    @Property(tries = 300)
     void npyArraysAreReadOrRefusedByName(@ForAll("npyBytes") byte[] bytes) {
         NpyArray a = readOrRefuse("fuzz.npy", () -> Npy.parse(bytes, "fuzz.npy"));
         if (a != null && a.isFloat32()) {
@@ -299,7 +299,7 @@ class ReadersFuzzTest {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void modelDescriptionsAreReadOrRefusedNamingTheFile(@ForAll("modelJson") String json) {
         Path f = write("model.json", json.getBytes(StandardCharsets.UTF_8));
         ModelSpec spec = readOrRefuse(f.toString(), () -> ModelSpec.read(f));
@@ -383,7 +383,7 @@ class ReadersFuzzTest {
         return Arbitraries.oneOf(structured, structured, Arbitraries.strings().all().ofMaxLength(60));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void targetsAreParsedOrRefusedForTheTargetParameter(@ForAll("targets") String spec) {
         try {
             Target t = Target.parse(spec, SPEC);
