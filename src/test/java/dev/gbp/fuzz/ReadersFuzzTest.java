@@ -199,7 +199,7 @@ class ReadersFuzzTest {
 
     @Test
     void npyArraysAreReadOrRefusedByName() {
-        qt().withExamples(400).forAll(npyBytes()).checkAssert(this::npyArraysAreReadOrRefusedByNameCase);
+        qt().withExamples(300).forAll(npyBytes()).checkAssert(this::npyArraysAreReadOrRefusedByNameCase);
     }
 
     void npyArraysAreReadOrRefusedByNameCase(byte[] bytes) {
@@ -317,7 +317,7 @@ class ReadersFuzzTest {
 
     @Test
     void modelDescriptionsAreReadOrRefusedNamingTheFile() {
-        qt().withExamples(300).forAll(modelJson()).checkAssert(this::modelDescriptionsAreReadOrRefusedNamingTheFileCase);
+        qt().withExamples(200).forAll(modelJson()).checkAssert(this::modelDescriptionsAreReadOrRefusedNamingTheFileCase);
     }
 
     void modelDescriptionsAreReadOrRefusedNamingTheFileCase(String json) {
@@ -414,7 +414,7 @@ class ReadersFuzzTest {
 
     @Test
     void targetsAreParsedOrRefusedForTheTargetParameter() {
-        qt().withExamples(1000).forAll(targets()).checkAssert(this::targetsAreParsedOrRefusedForTheTargetParameterCase);
+        qt().withExamples(500).forAll(targets()).checkAssert(this::targetsAreParsedOrRefusedForTheTargetParameterCase);
     }
 
     void targetsAreParsedOrRefusedForTheTargetParameterCase(String spec) {
