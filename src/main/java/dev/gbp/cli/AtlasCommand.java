@@ -22,8 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gbp atlas}: per channel of a layer, the dataset's top images and their reconstructions, on Spark. */
 @Command(name = "atlas", mixinStandardHelpOptions = true,
-        description = {"Build a neuron atlas on Apache Spark: per channel of a layer, the images of a whole data set that",
-            "excite it most, with guided backpropagation of each winning neuron (Zeiler and Fergus's figure 2).", "",
+        description = {"Build a neuron atlas of a layer on Apache Spark.", "",
+            "Per channel of the layer, the images of a whole data set that excite it most, with guided backpropagation",
+            "of each winning neuron (Zeiler and Fergus's figure 2).", "",
             "Writes atlas.json, the Parquet table " + AtlasWriter.TABLE + "/, the patches and atlas.html. Spark runs",
             "inside gbp by default (--master local[*]); the same job runs on a cluster through spark-submit (README).",
             ""})
@@ -53,6 +54,7 @@ final class AtlasCommand implements Callable<Integer> {
             description = "The layer (node name or index) whose channels the atlas ranks; it must have channels x height x width output.")
     String layer;
 
+    @Range(min = 1, max = 10_000)
     @Option(names = "--top", defaultValue = "9", paramLabel = "K", description = "Images per channel (default: ${DEFAULT-VALUE}).")
     int top;
 
@@ -61,10 +63,12 @@ final class AtlasCommand implements Callable<Integer> {
                 "spark://, k8s:// or yarn (run gbp through spark-submit for those; see the README)."})
     String master;
 
+    @Range(min = 1, max = 1_000_000)
     @Option(names = "--partitions", paramLabel = "N",
             description = "Partitions of the images (default: 4 per task slot in local mode, else 200).")
     Integer partitions;
 
+    @Range(min = 1, max = Ranges.MAX_BATCH)
     @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N",
             description = "Images per forward pass in a task (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -90,15 +94,6 @@ final class AtlasCommand implements Callable<Integer> {
         }
         if (!pictures && resize != null) {
             throw new UsageException("--resize fits --images pictures to the model and does not apply to --data");
-        }
-        if (top < 1) {
-            throw new UsageException("--top must be at least 1, got " + top);
-        }
-        if (batchSize < 1) {
-            throw new UsageException("--batch-size must be at least 1, got " + batchSize);
-        }
-        if (partitions != null && partitions < 1) {
-            throw new UsageException("--partitions must be at least 1, got " + partitions);
         }
         int slots = Sparks.localSlots(master);
         ModelSpec modelSpec = ModelSpec.read(model.path().resolve(Network.MODEL_FILE));
@@ -141,11 +136,7 @@ final class AtlasCommand implements Callable<Integer> {
     }
 
     private static ImageFiles.Resize parseResize(String s) {
-        try {
-            return ImageFiles.Resize.parse(s);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return ImageFiles.Resize.parse(s);
     }
 
     private static String describe(long[] shape) {

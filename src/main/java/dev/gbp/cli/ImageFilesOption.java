@@ -28,6 +28,7 @@ final class ImageFilesOption {
         return images != null && !images.isEmpty();
     }
 
+    @Range(min = 1, max = 1L << 32)
     @Option(names = "--max-pixels", paramLabel = "N",
             description = {"The most pixels (width x height) an --images picture may have; larger ones are refused before",
                 "they are decoded (default: ${DEFAULT-VALUE}, 8192 x 8192)."})

@@ -58,12 +58,11 @@ public final class ImageFiles {
         CROP;
 
         /**
-         * {@code stretch} or {@code crop}.
+         * The way named {@code s}, in any case.
          *
          * @param s {@code stretch} or {@code crop}
          * @return the way
          * @throws GbpInputException for the parameter {@code resize} otherwise
-         * @throws IllegalArgumentException for another name
          */
         public static Resize parse(String s) {
             for (Resize r : values()) {

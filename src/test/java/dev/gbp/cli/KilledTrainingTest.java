@@ -31,7 +31,7 @@ class KilledTrainingTest {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "train", "--data", data.toString(), "--arch", arch.toString(), "--out", outputs.resolve("trained").toString(),
-                "--epochs", "100000", "--batch-size", "16", "--threads", "1")
+                "--epochs", "10000", "--batch-size", "16", "--threads", "1")
                 .redirectErrorStream(true).start();
         StringBuilder said = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

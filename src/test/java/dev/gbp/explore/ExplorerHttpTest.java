@@ -134,10 +134,10 @@ class ExplorerHttpTest {
             r = get(server, "/bad");
             assertEquals(400, r.statusCode());
             assertEquals("parameter 'x' is bad", JSON.readTree(r.body()).get("error").asText());
-            // TRANSITIONAL: so is IllegalArgumentException, until the library's parsers throw GbpInputException.
+            // Any other exception is a bug, IllegalArgumentException included: the parsers throw GbpInputException.
             r = get(server, "/iae");
-            assertEquals(400, r.statusCode());
-            assertEquals("parameter 'y' is bad", JSON.readTree(r.body()).get("error").asText());
+            assertEquals(500, r.statusCode());
+            assertTrue(JSON.readTree(r.body()).get("error").asText().contains("please report"));
 
             // A connection that closes without a request costs nothing.
             new Socket("127.0.0.1", server.port()).close();
