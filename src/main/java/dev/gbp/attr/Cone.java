@@ -41,8 +41,8 @@ final class Cone {
 
     /**
      * The cones of neurons {@code choices} of node {@code seeded}, or null when cropping cannot be exact
-     * (a flat node or one no crop reproduces on the way: {@link dev.gbp.model.NodeKind#unpadded}) or
-     * would not be smaller: the input crop covers the image or more, or the images' crops differ in size.
+     * (a flat node or one no crop reproduces on the way: {@link dev.gbp.model.NodeKind#unpadded}, or
+     * images' crops of different sizes) or would not pay ({@link #pays}).
      */
     static Cone of(ModelSpec spec, int seeded, NeuronChoice[] choices) {
         if (spec.outputShape(seeded).length != 3 || choices.length == 0) {
@@ -80,12 +80,30 @@ final class Cone {
             }
         }
         Cone cone = new Cone(spec, seeded, n, layers, boxes);
-        int[] in = spec.input();
-        long[] first = boxes[0][0];
-        if (first == null || height(first) * width(first) >= (long) in[1] * in[2] || !cone.batches()) {
-            return null;
+        return boxes[0][0] != null && cone.batches() && cone.pays() ? cone : null;
+    }
+
+    /**
+     * Whether walking the crops is worth the extra inference forward pass that chooses the neurons and
+     * the crops' own costs (slicing, masks): their values (summed over the nodes, padding included)
+     * must be at most a third of the whole maps'. Measured on the shipped networks' conv3_relu: at 44%
+     * (the seed network) the cropped walk is slower than the full one, at 10% (cifar10-cnn) faster.
+     */
+    private boolean pays() {
+        long cropped = 0;
+        long whole = 0;
+        for (int slot = 0; slot <= seeded + 1; slot++) {
+            long[] b = boxes[slot][0];
+            if (b == null) {
+                continue;
+            }
+            int j = slot - 1;
+            int[] hw = map(j);
+            long channels = j == ModelSpec.GRAPH_INPUT ? spec.input()[0] : spec.outputShape(j)[0];
+            cropped += channels * height(b) * width(b);
+            whole += channels * hw[0] * hw[1];
         }
-        return cone;
+        return cropped * 3 <= whole;
     }
 
     /** Whether every image's crop of each node has one size and each node reads one part of each input crop. */

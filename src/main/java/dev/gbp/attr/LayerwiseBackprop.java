@@ -46,9 +46,27 @@ public final class LayerwiseBackprop implements Attribution {
         net.freeze(true); // only the input path is differentiated; parameters never collect gradients
     }
 
-    /** The same method walking whole maps for every target (for comparisons). */
-    LayerwiseBackprop fullWalk() {
+    /** The same method walking whole maps for every target (the same maps, for comparisons and benchmarks). */
+    public LayerwiseBackprop fullWalk() {
         return new LayerwiseBackprop(net, rule, false);
+    }
+
+    /**
+     * The input pixels (padding included) of each image's crop when {@code target} on {@code input}
+     * walks its neurons' cones, or -1 when it walks whole maps (a class target, a cone no crop
+     * reproduces exactly, or one no smaller than the image).
+     */
+    public long coneArea(NDArray input, Target target) {
+        if (!crop || !target.isNeuronTarget()) {
+            return -1;
+        }
+        try (NDScope scope = new NDScope()) {
+            int seeded = target.layer(net.spec());
+            Selection sel = Selection.resolve(net, target, seeded, net.forwardTo(input, seeded),
+                    (int) input.getShape().get(0));
+            Cone cone = Cone.of(net.spec(), seeded, sel.choices);
+            return cone == null ? -1 : cone.inputCropArea();
+        }
     }
 
     public ReluRule rule() {
