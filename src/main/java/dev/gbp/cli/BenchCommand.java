@@ -111,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
             double floor = Stats.median(results.get("forward_to_target"));
             String walk = cone >= 0 ? "cropped walk: each image's cone is " + cone + " of the " + in[1] * in[2]
                     + " input pixels (padding included)" : "full walk: " + (t.isNeuronTarget()
-                    ? "no crop of this target's cones is exact and smaller than the image" : "class targets see the whole image");
+                    ? "this target's cones are too large to pay for cropping, or no crop of them is exact (attr.Cone)" : "class targets see the whole image");
             int n = images.size();
             double guided = Stats.median(results.get("guided"));
             double autograd = Stats.median(results.get("gradient_full_autograd"));
