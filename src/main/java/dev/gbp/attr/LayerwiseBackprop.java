@@ -29,6 +29,7 @@ import dev.gbp.model.Network;
 public final class LayerwiseBackprop implements Attribution {
     private final Network net;
     private final ReluRule rule;
+    private final boolean crop;
 
     /**
      * The method that applies {@code rule} at every rectifier of {@code net}; freezes its parameters.
@@ -37,9 +38,49 @@ public final class LayerwiseBackprop implements Attribution {
      * @param rule what a ReLU call site hands down: {@link ReluRule#GUIDED} for guided backpropagation
      */
     public LayerwiseBackprop(Network net, ReluRule rule) {
+        this(net, rule, true);
+    }
+
+    /**
+     * @param crop whether neuron targets walk only their neurons' cones ({@link Cone}); false walks
+     *     the whole maps (the same result, slower)
+     */
+    LayerwiseBackprop(Network net, ReluRule rule, boolean crop) {
         this.net = net;
         this.rule = rule;
+        this.crop = crop;
         net.freeze(true); // only the input path is differentiated; parameters never collect gradients
+    }
+
+    /**
+     * The same method walking whole maps for every target (the same maps, for comparisons and benchmarks).
+     *
+     * @return a new attribution over the same network and rule
+     */
+    public LayerwiseBackprop fullWalk() {
+        return new LayerwiseBackprop(net, rule, false);
+    }
+
+    /**
+     * The input pixels (padding included) of each image's crop when {@code target} on {@code input}
+     * walks its neurons' cones, or -1 when it walks whole maps (a class target, a cone no crop
+     * reproduces exactly, or one no smaller than the image).
+     *
+     * @param input a batch of preprocessed images
+     * @param target the target to walk
+     * @return the crop's area in input pixels, or -1
+     */
+    public long coneArea(NDArray input, Target target) {
+        if (!crop || !target.isNeuronTarget()) {
+            return -1;
+        }
+        try (NDScope scope = new NDScope()) {
+            int seeded = target.layer(net.spec());
+            Selection sel = Selection.resolve(net, target, seeded, net.forwardTo(input, seeded),
+                    (int) input.getShape().get(0));
+            Cone cone = Cone.of(net.spec(), seeded, sel.choices);
+            return cone == null ? -1 : cone.inputCropArea();
+        }
     }
 
     /**
@@ -77,6 +118,10 @@ public final class LayerwiseBackprop implements Attribution {
      * Runs the forward pass up to the target's node and the backward walk down to the output of node
      * {@code below} ({@link ModelSpec#GRAPH_INPUT}: the network's input), whose signal it returns. Call
      * inside an NDScope: the arrays of the returned pass belong to it.
+     *
+     * <p>A neuron target walked down to the input runs the plain inference forward pass to its node,
+     * which chooses the neurons, and then walks only their cones ({@link Cone}) where that is exact and
+     * smaller, pasting the result into full-size maps.
      */
     Pass pass(NDArray input, Target target, int below) {
         ModelSpec spec = net.spec();
@@ -90,6 +135,26 @@ public final class LayerwiseBackprop implements Attribution {
             throw new IllegalArgumentException(Target.layerLabel(spec, below) + " does not feed "
                     + Target.layerLabel(spec, seeded));
         }
+        if (crop && below == ModelSpec.GRAPH_INPUT && target.isNeuronTarget()) {
+            int n = (int) input.getShape().get(0);
+            Selection sel = Selection.resolve(net, target, seeded, net.forwardTo(input, seeded), n);
+            Cone cone = Cone.of(spec, seeded, sel.choices);
+            if (cone != null) {
+                Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, cone.cropSeed(sel.seed, sel.choices));
+                float[] maps = cone.paste(p.signal, input.getShape().getShape());
+                p.signal.close();
+                return new Pass(input.getManager().create(maps, input.getShape()), null, sel, p.applied, p.onPath);
+            }
+        }
+        return walk(input, target, seeded, below, walk, null, null);
+    }
+
+    /**
+     * The forward pass and the backward walk of {@link #pass}, on whole maps ({@code cone} null: the
+     * seed comes from the target's node) or on the crops of {@code cone} seeded with {@code seed}.
+     */
+    private Pass walk(NDArray input, Target target, int seeded, int below, boolean[] walk, Cone cone, NDArray seed) {
+        ModelSpec spec = net.spec();
         int n = (int) input.getShape().get(0);
         NDList[] ins = new NDList[seeded + 1];
         NDArray[] outs = new NDArray[seeded + 1];
@@ -105,25 +170,43 @@ public final class LayerwiseBackprop implements Attribution {
                 if (!needed[i]) {
                     continue;
                 }
-                LayerSpec l = spec.layer(i);
+                LayerSpec l = cone == null ? spec.layer(i) : cone.layer(i);
                 boolean autograd = walk[i] && i > below && !l.kind().isRectifier()
                         && !l.kind().hasClosedFormBackward(l);
                 NDList in = new NDList();
-                for (int j : spec.inputsOf(i)) {
-                    NDArray x = (j == ModelSpec.GRAPH_INPUT ? input : outs[j]).stopGradient();
+                NDList fed = in;
+                int[] from = spec.inputsOf(i);
+                for (int k = 0; k < from.length; k++) {
+                    int j = from[k];
+                    NDArray producer = j == ModelSpec.GRAPH_INPUT ? input : outs[j];
+                    NDArray x = (cone == null ? producer : cone.read(i, k, producer)).stopGradient();
                     if (autograd) {
                         x.setRequiresGradient(true); // this node's backward step comes from its own autograd graph
                     }
                     in.add(x);
                 }
+                if (cone != null) {
+                    fed = new NDList(in.size());
+                    for (int k = 0; k < in.size(); k++) {
+                        fed.add(cone.pad(i, k, in.get(k)));
+                    }
+                }
                 ins[i] = in;
-                outs[i] = net.forwardNode(i, in, false);
+                outs[i] = l.kind().forward(l, net.layer(i), net.parameterStore(), fed, false);
+                if (cone != null) {
+                    outs[i] = cone.finite(i, outs[i]);
+                }
                 if (walk[i] && i > below && l.kind().isRectifier()) {
                     onPath++;
                 }
             }
-            sel = Selection.resolve(net, target, seeded, outs[seeded], n);
-            signals[seeded] = sel.seed;
+            if (cone == null) {
+                sel = Selection.resolve(net, target, seeded, outs[seeded], n);
+                signals[seeded] = sel.seed;
+            } else {
+                sel = null;
+                signals[seeded] = seed;
+            }
             // Each array is released as soon as the walk has used it: the engine then reuses that memory
             // for the next one instead of faulting in fresh pages.
             for (int i = seeded; i > below; i--) {
@@ -134,20 +217,23 @@ public final class LayerwiseBackprop implements Attribution {
                     releaseNode(ins, outs, i, below);
                     continue;
                 }
-                LayerSpec l = spec.layer(i);
+                LayerSpec l = cone == null ? spec.layer(i) : cone.layer(i);
                 int[] from = spec.inputsOf(i);
+                int reader = i; // the node whose inputs receive next
                 NDList next;
                 if (l.kind().isRectifier()) {
                     next = new NDList(rule.applyConsuming(g, outs[i], l.kind()));
                     applied++;
                 } else {
                     int conv = foldableConvolution(spec, i, below, walk);
-                    NDArray through = conv < 0 ? null : spec.layer(conv).kind().backwardThroughScale(spec.layer(conv),
+                    LayerSpec lc = conv < 0 ? null : cone == null ? spec.layer(conv) : cone.layer(conv);
+                    NDArray through = conv < 0 ? null : lc.kind().backwardThroughScale(lc,
                             net.layer(conv), g, l.kind().channelScale(l, net.layer(i)), net.cache(conv));
                     if (through != null) {
                         // BatchNorm whose scale is folded into the convolution below: both steps at once.
                         folded[conv] = true;
                         from = spec.inputsOf(conv);
+                        reader = conv;
                         next = new NDList(through);
                     } else if (l.kind().hasClosedFormBackward(l)) {
                         next = l.kind().backward(l, net.layer(i), g, ins[i], net.cache(i));
@@ -162,6 +248,9 @@ public final class LayerwiseBackprop implements Attribution {
                 for (int k = 0; k < from.length; k++) {
                     NDArray s = next.get(k);
                     int j = from[k];
+                    if (cone != null && (j == ModelSpec.GRAPH_INPUT || j >= below && walk[j])) {
+                        s = cone.toInput(reader, k, s); // g itself when passed on unchanged: then closed here if replaced
+                    }
                     if (j == ModelSpec.GRAPH_INPUT) {
                         atInput = accumulate(atInput, s, g);
                     } else if (j >= below && walk[j]) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gbp.attr.Attribution;
 import dev.gbp.attr.AutogradGradient;
 import dev.gbp.attr.GuidedBackprop;
+import dev.gbp.attr.LayerwiseBackprop;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.data.CifarReader;
@@ -33,10 +34,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure images/s of guided backprop against DJL's full autograd gradient and a forward pass.",
             "",
-            "In one run: images/s of guided backprop, of the layer-wise gradient, of DJL's full autograd gradient",
-            "and of a forward pass alone, on a batch of images with one target (by default the most active",
-            "neuron of the seed layer): the median of --runs timed runs after warm-up, the four taking turns in",
-            "each round.", ""})
+            "In one run: images/s of guided backprop (for a neuron target on its neurons' cones, and on whole",
+            "maps), of the layer-wise gradient, of DJL's full autograd gradient, of the inference forward pass",
+            "to the target's node (the floor: each figure is also given as a multiple of it) and of the whole",
+            "forward pass, on a batch of images with one target (by default the most active neuron of the seed",
+            "layer): the median of --runs timed runs after warm-up, the workloads taking turns in each round.", ""})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -91,12 +93,23 @@ final class BenchCommand implements Callable<Integer> {
                         + (dataPath == null ? "no data found" : "the model does not take CIFAR-10's 3 x 32 x 32 images") + ")";
             }
             NDArray x = net.preprocess(root, images, 0, images.size());
+            LayerwiseBackprop guidedWalk = GuidedBackprop.of(net);
+            long cone = guidedWalk.coneArea(x, t);
+            int seeded = t.layer(net.spec());
             Map<String, Runnable> work = new LinkedHashMap<>();
-            work.put("guided", attribution(GuidedBackprop.of(net), x, t));
+            work.put("guided", attribution(guidedWalk, x, t));
+            if (cone >= 0) {
+                work.put("guided_full_walk", attribution(guidedWalk.fullWalk(), x, t));
+            }
             work.put("gradient_layerwise", attribution(GuidedBackprop.gradient(net), x, t));
             work.put("gradient_full_autograd", attribution(new AutogradGradient(net), x, t));
-            work.put("forward", forward(net, x));
+            work.put("forward_to_target", forward(net, x, seeded));
+            work.put("forward", forward(net, x, net.size() - 1));
             Map<String, double[]> results = measureInterleaved(work);
+            double floor = Stats.median(results.get("forward_to_target"));
+            String walk = cone >= 0 ? "cropped walk: each image's cone is " + cone + " of the " + in[1] * in[2]
+                    + " input pixels (padding included)" : "full walk: " + (t.isNeuronTarget()
+                    ? "this target's cones are too large to pay for cropping, or no crop of them is exact (attr.Cone)" : "class targets see the whole image");
             int n = images.size();
             double guided = Stats.median(results.get("guided"));
             double autograd = Stats.median(results.get("gradient_full_autograd"));
@@ -112,6 +125,8 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("runs", runs);
                 o.put("djl", Engine.getDjlVersion());
                 o.put("cores", Runtime.getRuntime().availableProcessors());
+                o.put("walk", walk);
+                o.put("floor", "forward_to_target: the inference forward pass to the target's node");
                 ObjectNode measurements = o.putObject("measurements");
                 results.forEach((k, v) -> {
                     ObjectNode m = measurements.putObject(k);
@@ -119,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
                     m.put("median_ms", Stats.median(v) * 1000);
                     m.put("min_ms", Arrays.stream(v).min().orElse(0) * 1000);
                     m.put("max_ms", Arrays.stream(v).max().orElse(0) * 1000);
+                    m.put("times_floor", Stats.median(v) / floor);
                 });
                 o.put("guided_over_full_autograd", guided / autograd);
                 o.put("guided_over_full_autograd_paired", paired);
@@ -128,8 +144,11 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%s, batch %d, %s, %s, median of %d interleaved runs after warm-up%n", modelDir, n, t.spec(),
                         Counts.of(TorchRuntime.threads(), "thread"), runs);
                 out.printf(Locale.ROOT, "images: %s%n", source);
-                out.printf(Locale.ROOT, "%-24s %10s %12s%n", "measurement", "ms/batch", "images/s");
-                results.forEach((k, v) -> out.printf(Locale.ROOT, "%-24s %10.1f %12.0f%n", k, Stats.median(v) * 1000, n / Stats.median(v)));
+                out.printf(Locale.ROOT, "%s%n", walk);
+                out.printf(Locale.ROOT, "%-24s %10s %12s %12s%n", "measurement", "ms/batch", "images/s", "x floor");
+                results.forEach((k, v) -> out.printf(Locale.ROOT, "%-24s %10.1f %12.0f %12.2f%n", k, Stats.median(v) * 1000,
+                        n / Stats.median(v), Stats.median(v) / floor));
+                out.printf(Locale.ROOT, "floor: forward_to_target, the inference forward pass to the target's node%n");
                 out.printf(Locale.ROOT, "guided / full-autograd gradient: %.2fx (ratio of medians); %.2fx (median of per-round ratios)%n",
                         guided / autograd, paired);
             }
@@ -141,10 +160,11 @@ final class BenchCommand implements Callable<Integer> {
         return () -> method.attribute(x, t);
     }
 
-    private static Runnable forward(Network net, NDArray x) {
+    /** The inference forward pass to node {@code last}, its output copied out. */
+    private static Runnable forward(Network net, NDArray x, int last) {
         return () -> {
             try (NDScope s = new NDScope()) {
-                net.forward(x, false).toFloatArray();
+                net.forwardTo(x, last).toFloatArray();
             }
         };
     }

@@ -165,7 +165,18 @@ final class Kinds {
             if (!l.symmetricPadding()) {
                 x = x.pad(padShape(l.padding), 0);
             }
-            return one(block, ps, x, training);
+            if (training) {
+                return one(block, ps, x, true);
+            }
+            // The block's own padding is baked in; the node's padding comes from l (none for an unpadded crop).
+            int[] p = l.symmetricPadding() ? l.padding : new int[4];
+            return ai.djl.nn.convolutional.Conv2d.conv2d(x, param(block, "weight"), l.bias ? param(block, "bias") : null,
+                    hw(l.stride), new Shape(p[0], p[1]), hw(l.dilation), l.groups).singletonOrThrow();
+        }
+
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l.withoutPadding();
         }
 
         /** Whether the input gradient is one stride-1 convolution with the flipped, transposed kernel. */
@@ -315,6 +326,22 @@ final class Kinds {
         public long[] inputBox(LayerSpec l, long[] box) {
             return Shapes.windowBox(box, l.kernel, l.stride, l.padding, new int[] {1, 1});
         }
+
+        /**
+         * Max pooling ignores whatever lies outside its input (-infinity reads the same); average pooling
+         * on a crop divides by the whole window, which is exact only when it counts its padding and never
+         * rounds up (a ceil-mode window is cut at the padded edge).
+         */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            boolean padless = Arrays.equals(l.padding, new int[4]);
+            return max || !l.ceilMode && (l.countIncludePad || padless) ? l.withoutPadding() : null;
+        }
+
+        @Override
+        public float paddingValue(LayerSpec l) {
+            return max ? Float.NEGATIVE_INFINITY : 0f;
+        }
     }
 
     static final class GlobalAvgPool implements NodeKind {
@@ -380,6 +407,12 @@ final class Kinds {
     }
 
     static final class Identity implements NodeKind {
+        /** Element-wise: a crop runs it unchanged. */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l;
+        }
+
         @Override
         public List<String> fields() {
             return List.of();
@@ -407,6 +440,12 @@ final class Kinds {
     }
 
     static final class Dropout implements NodeKind {
+        /** Element-wise: a crop runs it unchanged. */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l;
+        }
+
         @Override
         public List<String> fields() {
             return List.of("p");
@@ -452,6 +491,12 @@ final class Kinds {
     }
 
     static final class Add implements NodeKind {
+        /** Element-wise: a crop runs it unchanged. */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l;
+        }
+
         @Override
         public List<String> fields() {
             return List.of();
@@ -502,6 +547,12 @@ final class Kinds {
     }
 
     static final class Concat implements NodeKind {
+        /** Element-wise: a crop runs it unchanged. */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l;
+        }
+
         @Override
         public List<String> fields() {
             return List.of();
@@ -606,6 +657,11 @@ final class Kinds {
         public long[] inputBox(LayerSpec l, long[] box) {
             return new long[] {box[0] - l.padding[0], box[1] - l.padding[0], box[2] - l.padding[1], box[3] - l.padding[1]};
         }
+
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l.withoutPadding();
+        }
     }
 
     // ---- dense and normalisation ----
@@ -681,6 +737,12 @@ final class Kinds {
 
         BatchNorm(boolean spatial) {
             this.spatial = spatial;
+        }
+
+        /** Element-wise: a crop runs it unchanged. */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return spatial ? l : null;
         }
 
         @Override
@@ -772,6 +834,12 @@ final class Kinds {
     // ---- rectifiers ----
 
     static final class Relu implements NodeKind {
+        /** Element-wise: a crop runs it unchanged. */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l;
+        }
+
         @Override
         public List<String> fields() {
             return List.of();
@@ -806,6 +874,12 @@ final class Kinds {
 
     /** min(max(x, 0), 6), as ONNX {@code Clip(0, 6)}; the derivative is 1 on the open interval (0, 6). */
     static final class Relu6 implements NodeKind {
+        /** Element-wise: a crop runs it unchanged. */
+        @Override
+        public LayerSpec unpadded(LayerSpec l) {
+            return l;
+        }
+
         @Override
         public List<String> fields() {
             return List.of();

@@ -317,6 +317,14 @@ public final class LayerSpec {
         return new LayerSpec(b);
     }
 
+    /** This node with no padding and no ceil mode (for {@link NodeKind#unpadded}). */
+    LayerSpec withoutPadding() {
+        Builder b = toBuilder();
+        b.padding = new int[4];
+        b.ceilMode = false;
+        return new LayerSpec(b);
+    }
+
     // ---- accessors ----
 
     /**

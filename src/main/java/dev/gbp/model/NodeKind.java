@@ -224,6 +224,29 @@ public interface NodeKind {
     }
 
     /**
+     * This node as it runs on a crop of its input whose positions outside the input map already hold
+     * {@link #paddingValue}: the same node without padding, or null when no crop reproduces it exactly
+     * (flat kinds; average pooling that leaves the padding out of its count or rounds up). Element-wise
+     * kinds return {@code l} itself.
+     *
+     * @param l the node
+     * @return the node without padding, {@code l}, or null
+     */
+    default LayerSpec unpadded(LayerSpec l) {
+        return null;
+    }
+
+    /**
+     * The value this node reads outside its input map: 0, or -infinity for max pooling.
+     *
+     * @param l the node
+     * @return the padding value
+     */
+    default float paddingValue(LayerSpec l) {
+        return 0f;
+    }
+
+    /**
      * Whether the node's output is flat while it mixes every input position (its field is the whole image).
      *
      * @param inputShapes the shapes of its inputs, without the batch axis
