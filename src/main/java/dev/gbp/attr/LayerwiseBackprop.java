@@ -123,6 +123,25 @@ public final class LayerwiseBackprop implements Attribution {
      * which chooses the neurons, and then walks only their cones ({@link Cone}) where that is exact and
      * smaller, pasting the result into full-size maps.
      */
+    /** Per target node, whether a centre neuron's cone can be cropped (else the choosing forward pass is skipped). */
+    private final java.util.Map<Integer, Boolean> mayCrop = new java.util.HashMap<>();
+
+    /**
+     * Whether node {@code seeded}'s cones can be worth cropping at all, judged on its centre neuron: a cone no crop
+     * reproduces, or one too large to pay, is so for every neuron, and the walk then needs no separate forward pass
+     * to choose the neurons first.
+     */
+    private boolean mayCrop(int seeded) {
+        return mayCrop.computeIfAbsent(seeded, k -> {
+            long[] s = net.spec().outputShape(k);
+            if (s.length != 3) {
+                return false;
+            }
+            NeuronChoice centre = new NeuronChoice(k, 0, (int) s[1] / 2, (int) s[2] / 2, 0f, 0f);
+            return Cone.of(net.spec(), k, new NeuronChoice[] {centre}) != null;
+        });
+    }
+
     Pass pass(NDArray input, Target target, int below) {
         ModelSpec spec = net.spec();
         int seeded = target.layer(spec);
@@ -135,7 +154,7 @@ public final class LayerwiseBackprop implements Attribution {
             throw new IllegalArgumentException(Target.layerLabel(spec, below) + " does not feed "
                     + Target.layerLabel(spec, seeded));
         }
-        if (crop && below == ModelSpec.GRAPH_INPUT && target.isNeuronTarget()) {
+        if (crop && below == ModelSpec.GRAPH_INPUT && target.isNeuronTarget() && mayCrop(seeded)) {
             int n = (int) input.getShape().get(0);
             Selection sel = Selection.resolve(net, target, seeded, net.forwardTo(input, seeded), n);
             Cone cone = Cone.of(spec, seeded, sel.choices);
