@@ -149,28 +149,8 @@ final class Cone {
         int c = (int) inputShape[1];
         int h = (int) inputShape[2];
         int w = (int) inputShape[3];
-        long[] b0 = boxes[0][0];
-        int ch = (int) height(b0);
-        int cw = (int) width(b0);
-        float[] crop = signal.toFloatArray();
         float[] out = new float[n * c * h * w];
-        for (int m = 0; m < n; m++) {
-            long[] b = boxes[0][m];
-            for (int k = 0; k < c; k++) {
-                for (int y = 0; y < ch; y++) {
-                    long iy = b[0] + y;
-                    if (iy < 0 || iy >= h) {
-                        continue;
-                    }
-                    for (int x = 0; x < cw; x++) {
-                        long ix = b[2] + x;
-                        if (ix >= 0 && ix < w) {
-                            out[((m * c + k) * h + (int) iy) * w + (int) ix] = crop[((m * c + k) * ch + y) * cw + x];
-                        }
-                    }
-                }
-            }
-        }
+        copyBoxes(boxes[0], c, h, w, out, signal.toFloatArray(), false);
         return out;
     }
 
@@ -335,6 +315,18 @@ final class Cone {
         int ch = (int) height(perImage[0]);
         int cw = (int) width(perImage[0]);
         float[] out = new float[n * c * ch * cw];
+        copyBoxes(perImage, c, h, w, out, data, true);
+        return manager.create(out, new Shape(n, c, ch, cw));
+    }
+
+    /**
+     * Copies between full maps {@code full} (N x c x h x w) and crops {@code crop} (N x c x ch x cw, the size of each
+     * image's box in {@code perImage}): into the crops when {@code toCrop}, else back into the full maps. Positions of a
+     * box outside the map are skipped (left as they are).
+     */
+    private void copyBoxes(long[][] perImage, int c, int h, int w, float[] target, float[] source, boolean toCrop) {
+        int ch = (int) height(perImage[0]);
+        int cw = (int) width(perImage[0]);
         for (int m = 0; m < n; m++) {
             long[] b = perImage[m];
             for (int k = 0; k < c; k++) {
@@ -346,13 +338,18 @@ final class Cone {
                     for (int x = 0; x < cw; x++) {
                         long ix = b[2] + x;
                         if (ix >= 0 && ix < w) {
-                            out[((m * c + k) * ch + y) * cw + x] = data[((m * c + k) * h + (int) iy) * w + (int) ix];
+                            int inFull = ((m * c + k) * h + (int) iy) * w + (int) ix;
+                            int inCrop = ((m * c + k) * ch + y) * cw + x;
+                            if (toCrop) {
+                                target[inCrop] = source[inFull];
+                            } else {
+                                target[inFull] = source[inCrop];
+                            }
                         }
                     }
                 }
             }
         }
-        return manager.create(out, new Shape(n, c, ch, cw));
     }
 
     private static long height(long[] box) {
