@@ -74,6 +74,11 @@ final class TrainCommand implements Callable<Integer> {
     @Range(min = 0, max = 1)
     double weightDecay;
 
+    @Option(names = "--cutout", paramLabel = "SIDE", defaultValue = "0",
+            description = "Cutout: mask a random SIDE x SIDE square of each training image with its mean colour, 0..64 (default: ${DEFAULT-VALUE}, none).")
+    @Range(min = 0, max = 64)
+    int cutout;
+
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -98,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter messages = Main.messages(spec);
-        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed, testEvery);
+        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed, testEvery, cutout);
         if (init != null && arch != null) {
             throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
         }
@@ -160,7 +165,8 @@ final class TrainCommand implements Callable<Integer> {
                 + " --lr " + config.lr() + " --weight-decay " + config.weightDecay() + " --seed " + config.seed()
                 + " --threads " + TorchRuntime.threads() + (trainLimit == null ? "" : " --train-limit " + trainLimit)
                 + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch)
-                + (config.testEvery() == 1 ? "" : " --test-every " + config.testEvery()));
+                + (config.testEvery() == 1 ? "" : " --test-every " + config.testEvery())
+                + (config.cutout() == 0 ? "" : " --cutout " + config.cutout()));
         if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
             root.set("init", json.readTree(init.resolve("training.json").toFile()));
         }
@@ -175,7 +181,8 @@ final class TrainCommand implements Callable<Integer> {
                 + " of the steps from 0.1 x peak, then linear decay to 0");
         hp.put("weight_decay", config.weightDecay());
         hp.put("label_smoothing", config.labelSmoothing());
-        hp.put("augmentation", "random crop 32 with 4-pixel black padding, horizontal flip p=0.5");
+        hp.put("augmentation", "random crop 32 with 4-pixel black padding, horizontal flip p=0.5"
+                + (config.cutout() == 0 ? "" : ", cutout " + config.cutout() + "x" + config.cutout() + " (mean colour)"));
         hp.put("seed", config.seed());
         hp.put("train_images", trainCount);
         ArrayNode epochsNode = root.putArray("epochs");

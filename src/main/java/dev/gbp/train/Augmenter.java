@@ -6,15 +6,28 @@ import java.util.SplittableRandom;
 /**
  * Builds normalised training batches with the standard CIFAR-10 augmentation: a random 32x32 crop
  * of the image padded by 4 black pixels on each side, and a horizontal flip with probability 1/2
- * (as torchvision's {@code RandomCrop(32, padding=4)} and {@code RandomHorizontalFlip()}).
+ * (as torchvision's {@code RandomCrop(32, padding=4)} and {@code RandomHorizontalFlip()}); optionally Cutout
+ * (DeVries and Taylor, 2017): a square whose centre is uniform over the image, clipped at its edges, set to 0
+ * after normalisation (the mean colour).
  */
 public final class Augmenter {
     private final int pad;
     private final boolean flip;
     private final float[] mean;
     private final float[] std;
+    private final int cutout;
 
+    /** Crop-and-flip augmentation without Cutout. */
     public Augmenter(int pad, boolean flip, float[] mean, float[] std) {
+        this(pad, flip, mean, std, 0);
+    }
+
+    /** {@code cutout}: the side of the masked square (0: none). */
+    public Augmenter(int pad, boolean flip, float[] mean, float[] std, int cutout) {
+        if (cutout < 0) {
+            throw new IllegalArgumentException("cutout " + cutout);
+        }
+        this.cutout = cutout;
         this.pad = pad;
         this.flip = flip;
         this.mean = mean.clone();
@@ -50,6 +63,19 @@ public final class Augmenter {
                             v = (px[c * plane + sy * side + sx] / 255f - m) / s;
                         }
                         out[base + c * plane + y * side + x] = v;
+                    }
+                }
+            }
+            if (cutout > 0) {
+                int cy = rng.nextInt(side);
+                int cx = rng.nextInt(side);
+                int y0 = Math.max(0, cy - cutout / 2);
+                int y1 = Math.min(side, cy - cutout / 2 + cutout);
+                int x0 = Math.max(0, cx - cutout / 2);
+                int x1 = Math.min(side, cx - cutout / 2 + cutout);
+                for (int c = 0; c < 3; c++) {
+                    for (int y = y0; y < y1; y++) {
+                        java.util.Arrays.fill(out, base + c * plane + y * side + x0, base + c * plane + y * side + x1, 0f);
                     }
                 }
             }

@@ -4,10 +4,16 @@ import dev.gbp.GbpInputException;
 
 /**
  * Hyper-parameters of a training run; {@code testEvery}: test accuracy after every n-th epoch and after
- * the last (1: after each).
+ * the last (1: after each); {@code cutout}: the side of the square Cutout masks in each augmented image (0: none).
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
-        double labelSmoothing, double warmupFraction, long seed, int testEvery) {
+        double labelSmoothing, double warmupFraction, long seed, int testEvery, int cutout) {
+
+    /** A run without Cutout. */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
+            double labelSmoothing, double warmupFraction, long seed, int testEvery) {
+        this(epochs, batchSize, lr, weightDecay, momentum, labelSmoothing, warmupFraction, seed, testEvery, 0);
+    }
 
     /** A run that measures test accuracy after every epoch. */
     public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
@@ -44,6 +50,9 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
         }
         if (testEvery < 1) {
             throw GbpInputException.parameter("testEvery", "must be at least 1 (got " + testEvery + ")");
+        }
+        if (cutout < 0) {
+            throw GbpInputException.parameter("cutout", "must be at least 0 (got " + cutout + ")");
         }
     }
 }

@@ -61,7 +61,8 @@ public final class Trainer {
                 config.warmupFraction(), 0.1);
         NDManager m = net.manager();
         SgdNesterov sgd = new SgdNesterov(net.parameters(), m, config.momentum(), config.weightDecay());
-        Augmenter augmenter = new Augmenter(augment ? 4 : 0, augment, net.spec().mean(), net.spec().std());
+        Augmenter augmenter = new Augmenter(augment ? 4 : 0, augment, net.spec().mean(), net.spec().std(),
+                augment ? config.cutout() : 0);
         SplittableRandom rng = new SplittableRandom(config.seed());
         int classes = net.spec().classes().size();
         float[] xs = new float[batch * CifarImages.PIXELS];
