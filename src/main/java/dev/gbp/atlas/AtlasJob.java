@@ -64,7 +64,7 @@ public final class AtlasJob {
     /** The networks this JVM has loaded, by bundle hash. */
     private static final Map<String, Network> NETWORKS = new ConcurrentHashMap<>();
     /** The backward walks of one JVM take turns (one gradient collector per process). */
-    private static final Object WALK = new Object();
+    static final Object WALK = new Object();
 
     /** This JVM's network for {@code bundle}, loaded on first use from a private copy of its files. */
     static Network network(Bundle bundle, int threads) {

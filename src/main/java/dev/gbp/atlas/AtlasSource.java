@@ -192,6 +192,15 @@ public sealed interface AtlasSource extends Serializable {
             return new Pictures(root.toAbsolutePath().toString(), List.copyOf(found), resize);
         }
 
+        /** These picture files, in this order, each named by its path as given. */
+        public static Pictures files(List<Path> files, ImageFiles.Resize resize) {
+            List<String> names = new ArrayList<>(files.size());
+            for (Path p : files) {
+                names.add(p.toString());
+            }
+            return new Pictures("", List.copyOf(names), resize);
+        }
+
         @Override
         public int size() {
             return relative.size();
@@ -204,7 +213,7 @@ public sealed interface AtlasSource extends Serializable {
 
         @Override
         public String describe() {
-            return "pictures under " + root + " (" + size() + " images)";
+            return (root.isEmpty() ? "pictures" : "pictures under " + root) + " (" + size() + " images)";
         }
 
         @Override

@@ -1,7 +1,12 @@
 package dev.gbp.cli;
 
+import dev.gbp.GbpInputException;
+import dev.gbp.atlas.AtlasSource;
 import dev.gbp.model.ModelSpec;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -49,5 +54,36 @@ final class ImageSource {
             all = Selected.fromData(spec, true, data, SplitOption.parse(split == null ? "test" : split), err);
         }
         return all.range(skip, first, byDefault);
+    }
+
+    /**
+     * The images as a Spark job reads them, by index on any executor: the records of a split or of one {@code .bin}
+     * file, or pictures (a folder given alone is searched for PNG and JPEG files and names them by their path relative
+     * to it; files are named as given).
+     */
+    AtlasSource spark(ModelSpec spec, PrintWriter err) {
+        check();
+        if (!files.given()) {
+            ModelInput.requireCifarData(spec, true);
+            return AtlasSource.Records.of(data.resolve(err), SplitOption.parse(split == null ? "test" : split));
+        }
+        List<Path> given = files.images;
+        if (given.size() == 1 && Files.isDirectory(given.get(0))) {
+            return AtlasSource.Pictures.of(given.get(0), files.mode());
+        }
+        if (given.stream().anyMatch(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".bin"))) {
+            if (given.size() != 1) {
+                throw new UsageException("--images: with --format parquet give one CIFAR-10 .bin file, or pictures");
+            }
+            ModelInput.requireCifarData(spec, true);
+            return AtlasSource.Records.of(given.get(0), dev.gbp.data.CifarReader.Split.TEST);
+        }
+        for (Path p : given) {
+            if (!Files.isRegularFile(p)) {
+                throw new UsageException("--images " + GbpInputException.quote(p.toString())
+                        + ": no such file (with --format parquet, a folder is searched when it is the only --images)");
+            }
+        }
+        return AtlasSource.Pictures.files(given, files.mode());
     }
 }
