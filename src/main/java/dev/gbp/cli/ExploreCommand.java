@@ -3,11 +3,13 @@ package dev.gbp.cli;
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
 import dev.gbp.data.CifarImages;
+import dev.gbp.explore.AtlasView;
 import dev.gbp.explore.Explorer;
 import dev.gbp.explore.ExplorerServer;
 import dev.gbp.model.Network;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -43,6 +45,11 @@ final class ExploreCommand implements Callable<Integer> {
     @Mixin
     MethodOptions methodOptions;
 
+    @Option(names = "--atlas", paramLabel = "DIR",
+            description = {"A neuron atlas of this model (the folder gbp atlas wrote): the page starts on its layer and",
+                "shows, for the channel you click, its top images in the data set beside their reconstructions."})
+    Path atlas;
+
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
@@ -59,9 +66,10 @@ final class ExploreCommand implements Callable<Integer> {
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
             methodOptions.checkLayer(net.spec());
+            AtlasView atlasView = atlas == null ? null : AtlasView.read(atlas, net.spec());
             Selected sel = source.load(net.spec(), first, 100, err);
             CifarImages chosen = sel.images();
-            Explorer explorer = new Explorer(net, chosen, sel.sources(), mo);
+            Explorer explorer = new Explorer(net, chosen, sel.sources(), mo, atlasView);
             ExplorerServer server;
             try {
                 server = ExplorerServer.start(explorer, host, port);

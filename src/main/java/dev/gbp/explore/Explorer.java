@@ -43,6 +43,7 @@ public final class Explorer {
     private final List<String> sources;
     private final Methods.Options options;
     private final String defaultLayer;
+    private final AtlasView atlas;
     private final Map<String, Attribution> methods = new HashMap<>();
     private final Map<Explanation.Request, Explanation> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -56,6 +57,17 @@ public final class Explorer {
      * @throws GbpInputException when there are no images
      */
     public Explorer(Network net, CifarImages images, List<String> sources, Methods.Options options) {
+        this(net, images, sources, options, null);
+    }
+
+    /**
+     * An explorer that also shows a neuron atlas of the model: each channel's top images in a data set. The page
+     * starts on the atlas's layer.
+     *
+     * @param atlas the atlas, read for {@code net}'s model, or null
+     * @throws GbpInputException when there are no images
+     */
+    public Explorer(Network net, CifarImages images, List<String> sources, Methods.Options options, AtlasView atlas) {
         if (images.size() == 0) {
             throw GbpInputException.parameter("images", "holds no images; the explorer needs at least one");
         }
@@ -63,7 +75,21 @@ public final class Explorer {
         this.images = images;
         this.sources = List.copyOf(sources);
         this.options = options;
-        this.defaultLayer = seedLayerRef(net.spec());
+        this.atlas = atlas;
+        this.defaultLayer = atlas != null ? atlas.summary().layer() : seedLayerRef(net.spec());
+    }
+
+    /**
+     * The atlas the explorer shows.
+     *
+     * @return it
+     * @throws GbpInputException when the explorer was started without one
+     */
+    public AtlasView atlas() {
+        if (atlas == null) {
+            throw new GbpInputException("no atlas here: start the explorer with --atlas DIR (a folder gbp atlas wrote)");
+        }
+        return atlas;
     }
 
     private static String seedLayerRef(ModelSpec spec) {
@@ -112,7 +138,8 @@ public final class Explorer {
         for (Normalization n : Normalization.values()) {
             norms.add(n.id());
         }
-        return new ModelInfo(spec.input(), imageScale(), spec.classes(), layers, list, Methods.NAMES, norms, DEFAULT_METHOD, defaultLayer);
+        return new ModelInfo(spec.input(), imageScale(), spec.classes(), layers, list, Methods.NAMES, norms, DEFAULT_METHOD, defaultLayer,
+                atlas == null ? null : atlas.summary());
     }
 
     /**

@@ -384,6 +384,16 @@ public final class ExplorerServer implements AutoCloseable {
             case "/api/featuremap":
                 return new Answer(200, "image/png", explorer.featureMapPng(integer(q, "i"), text(q, "layer", null),
                         integer(q, "c")));
+            case "/api/atlas":
+                return json(explorer.atlas().channel(integer(q, "c")));
+            case "/api/atlas/patch": {
+                String kind = text(q, "kind", "image");
+                if (!kind.equals("image") && !kind.equals("map")) {
+                    throw new GbpInputException("parameter 'kind' must be image or map, got " + GbpInputException.quote(kind));
+                }
+                return new Answer(200, "image/png", explorer.atlas().patchPng(integer(q, "c"), integer(q, "r"),
+                        kind.equals("map")));
+            }
             default:
                 return Answer.error(404, "no such page: " + GbpInputException.quote(path));
         }
