@@ -83,6 +83,9 @@ public final class AttributionResult {
      * @return its map, C x H x W in row-major order
      */
     public float[] map(int i) {
+        if (maps.length == 0 && choices.length > 0) {
+            throw new IllegalStateException("this result holds no maps (withoutMaps)");
+        }
         int per = maps.length / choices.length;
         float[] m = new float[per];
         System.arraycopy(maps, i * per, m, 0, per);
@@ -234,5 +237,72 @@ public final class AttributionResult {
      */
     public int reluSitesOnPath() {
         return reluSitesOnPath;
+    }
+
+    /**
+     * This result's per-image metadata without the maps, for writers that stream the maps out batch by batch and keep
+     * only what the index files need: {@link #maps()} is then empty and {@link #map(int)} fails.
+     *
+     * @return a result of the same images, method, target, choices, predictions and extras
+     */
+    public AttributionResult withoutMaps() {
+        long[] s = shape.clone();
+        AttributionResult r = new AttributionResult(method, target, new float[0], s, choices, predicted, probability,
+                reluSitesApplied, reluSitesOnPath);
+        r.extras.putAll(extras);
+        return r;
+    }
+
+    /**
+     * The results of consecutive batches as one, in order: their maps (when every part has them, else none, as
+     * {@link #withoutMaps()}), choices, predictions and extras.
+     *
+     * @param parts results of one method and target on consecutive batches, each with predictions
+     * @return their concatenation
+     * @throws IllegalArgumentException when there are no parts or they differ in method, map shape or extras
+     */
+    public static AttributionResult concat(java.util.List<AttributionResult> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("no results to concatenate");
+        }
+        AttributionResult first = parts.get(0);
+        int n = 0;
+        boolean maps = true;
+        for (AttributionResult p : parts) {
+            if (!p.method.equals(first.method) || p.shape.length != first.shape.length
+                    || !java.util.Arrays.equals(p.shape, 1, p.shape.length, first.shape, 1, first.shape.length)
+                    || !p.extras.keySet().equals(first.extras.keySet())) {
+                throw new IllegalArgumentException("results of different methods, shapes or extras");
+            }
+            p.requirePredictions();
+            n += p.size();
+            maps &= p.maps.length > 0 || p.size() == 0;
+        }
+        int per = (int) (first.maps.length / Math.max(1, first.size()));
+        float[] all = new float[maps ? n * per : 0];
+        NeuronChoice[] choices = new NeuronChoice[n];
+        int[] predicted = new int[n];
+        float[] probability = new float[n];
+        java.util.Map<String, float[]> extras = new java.util.LinkedHashMap<>();
+        int at = 0;
+        for (AttributionResult p : parts) {
+            if (maps) {
+                System.arraycopy(p.maps, 0, all, at * per, p.size() * per);
+            }
+            System.arraycopy(p.choices, 0, choices, at, p.size());
+            System.arraycopy(p.predicted, 0, predicted, at, p.size());
+            System.arraycopy(p.probability, 0, probability, at, p.size());
+            for (var e : p.extras.entrySet()) {
+                System.arraycopy(e.getValue(), 0, extras.computeIfAbsent(e.getKey(), k -> new float[choices.length]), at,
+                        p.size());
+            }
+            at += p.size();
+        }
+        long[] shape = first.shape.clone();
+        shape[0] = n;
+        AttributionResult r = new AttributionResult(first.method, first.target, all, shape, choices, predicted, probability,
+                first.reluSitesApplied, first.reluSitesOnPath);
+        r.extras.putAll(extras);
+        return r;
     }
 }

@@ -2,23 +2,28 @@ package dev.gbp.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.gbp.GbpInputException;
+import dev.gbp.atlas.AtlasJob;
+import dev.gbp.atlas.AtlasSource;
+import dev.gbp.atlas.ExplainJob;
+import dev.gbp.atlas.Sparks;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.BatchRunner;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.Target;
 import dev.gbp.data.CifarImages;
 import dev.gbp.io.AtomicDirectory;
+import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
 import dev.gbp.report.ActivationDump;
-import dev.gbp.report.ExplainRun;
 import dev.gbp.report.ExplainWriter;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,6 +93,22 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Option(names = "--format", defaultValue = "png", paramLabel = "FORMAT",
+            description = {"png (default): a PNG per image, maps.npy and the index pages; parquet: one row per image",
+                "(the image, the chosen neuron, its activation, the prediction and the map as a float array) in",
+                ExplainJob.TABLE + "/, written by a Spark job, for data sets too large for a folder of pictures."})
+    String format;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = {"With --format parquet: the Spark master, local[*] (default: Spark inside gbp), local[N] or",
+                "a cluster's (through spark-submit; see the README)."})
+    String master;
+
+    @Range(min = 1, max = 1_000_000)
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "With --format parquet: partitions of the images (default: 4 per task slot in local mode, else 200).")
+    Integer partitions;
+
     @Option(names = "--dump-activations",
             description = "Also write activations.npz: the normalised input, every layer's output and the logits.")
     boolean dumpActivations;
@@ -95,6 +116,18 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = Main.messages(spec);
+        boolean parquet = switch (format.toLowerCase(Locale.ROOT)) {
+            case "png" -> false;
+            case "parquet" -> true;
+            default -> throw new UsageException("--format must be png or parquet, got " + GbpInputException.quote(format));
+        };
+        if (parquet) {
+            return parquet(err);
+        }
+        if (master != null || partitions != null) {
+            throw new UsageException((master != null ? "--master" : "--partitions") + " runs a Spark job and applies to"
+                    + " --format parquet only");
+        }
         // The options first, then the model, target, method and images; the output folder last.
         Normalization norm = normalization(normalize);
         MethodNames.check("--method", List.of(method));
@@ -108,28 +141,100 @@ final class ExplainCommand implements Callable<Integer> {
             Selected sel = source.load(net.spec(), first, Selected.ALL, err);
             CifarImages chosen = sel.images();
             output.check();
+            int scaled = scale != null ? scale : Pictures.scaleFor(chosen.height(), chosen.width(), DEFAULT_SIZE);
+            int n = chosen.size();
             AttributionResult result;
-            try (ProgressBar bar = chosen.size() > batchSize ? ProgressBars.create("explain", chosen.size(), "img") : null) {
-                result = BatchRunner.run(attribution, net, chosen, t, batchSize, done -> {
-                    if (bar != null) {
-                        bar.stepTo(done);
-                    }
-                });
-            }
-            ExplainRun run = new ExplainRun(model.path().toString(), net.spec(), chosen, sel.sources(), sel.indices(), result,
-                    norm, scale != null ? scale : Pictures.scaleFor(chosen.height(), chosen.width(), DEFAULT_SIZE));
-            try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force)) {
-                try (ProgressBar bar = chosen.size() > batchSize ? ProgressBars.create("pictures", chosen.size(), "img") : null) {
-                    ExplainWriter.write(dir.path(), run, true, bar == null ? null : () -> bar.step());
+            int flat;
+            long t0 = System.nanoTime();
+            long attributing = 0;
+            long drawing;
+            // Batch by batch: each batch's maps go to maps.npy and its pictures are drawn while the next is explained,
+            // so memory does not grow with the run (--format parquet for runs too large for a folder of pictures).
+            try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force);
+                    ProgressBar bar = n > batchSize ? ProgressBars.create("explain", n, "img") : null;
+                    ExplainWriter.Stream w = ExplainWriter.stream(dir.path(), model.path().toString(), net.spec(), chosen,
+                            sel.sources(), sel.indices(), norm, scaled, true, bar == null ? null : bar::step)) {
+                for (int from = 0; from < n; from += batchSize) {
+                    int to = Math.min(n, from + batchSize);
+                    long a = System.nanoTime();
+                    AttributionResult part = BatchRunner.run(attribution, net, chosen.slice(from, to), t, batchSize, null);
+                    attributing += System.nanoTime() - a;
+                    w.add(part);
                 }
+                result = w.finish();
+                flat = w.flatMaps();
+                drawing = w.drawNanos();
                 if (dumpActivations) {
                     ActivationDump.write(dir.path().resolve("activations.npz"), net, chosen, batchSize);
                 }
                 dir.commit();
             }
-            report(err, result);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            report(err, result, flat);
+            if (n > batchSize) {
+                err.printf(Locale.ROOT, "%s in %.1f s: attribution %.1f s (%.0f images/s), pictures %.1f s of drawing and"
+                        + " encoding on %s, alongside%n", Counts.of(n, "image"), secs, attributing / 1e9,
+                        n / (attributing / 1e9), drawing / 1e9, Counts.of(Runtime.getRuntime().availableProcessors(), "thread"));
+            }
             spec.commandLine().getOut().printf(Locale.ROOT, "%s (%s, %s) written to %s%n", Counts.of(result.size(), "map"),
                     result.method(), t.spec(), output.out);
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** {@code --format parquet}: the same maps as rows of a Parquet table, computed by a Spark job. */
+    private int parquet(PrintWriter err) throws Exception {
+        for (String drawing : List.of("--normalize", "--scale", "--dump-activations")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(drawing)) {
+                throw new UsageException(drawing + " applies to --format png (parquet holds the maps, not pictures)");
+            }
+        }
+        MethodNames.check("--method", List.of(method));
+        Methods.Options mo = methodOptions.toOptions();
+        source.check();
+        String url = master == null ? Sparks.DEFAULT_MASTER : master;
+        int slots;
+        try {
+            slots = Sparks.localSlots(url);
+        } catch (GbpInputException e) {
+            throw new UsageException("--master: " + e.problem());
+        }
+        ModelSpec modelSpec = ModelSpec.read(model.path().resolve(Network.MODEL_FILE));
+        AtlasSource images = source.spark(modelSpec, err);
+        long skip = source.skip;
+        if (skip >= images.size()) {
+            throw new UsageException("--skip " + skip + " leaves none of the " + images.size() + " images");
+        }
+        long count = first == null ? images.size() - skip : Math.min(first, images.size() - skip);
+        // Explanations of one process take turns (one gradient collector), so each gets every core in local mode.
+        int threads = options.threads();
+        options.startEngine();
+        String targetSpec;
+        try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
+            Target t = target.resolve(net.spec());
+            methodOptions.checkLayer(net.spec());
+            Methods.create(method, net, mo);
+            targetSpec = t.spec();
+        }
+        output.check();
+        int parts = partitions != null ? partitions : slots > 0 ? 4 * slots : 200;
+        err.printf(Locale.ROOT, "explaining %s of %s (%s, %s) on Spark %s, %d partitions%n", Counts.of(count, "image"),
+                images.describe(), method, targetSpec, url, parts);
+        err.println("Spark's log (warnings and errors): " + Logs.file());
+        err.flush();
+        AtlasJob.Bundle bundle = AtlasJob.Bundle.read(model.path());
+        SparkSession session = Sparks.session(url, false);
+        try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force)) {
+            long t0 = System.nanoTime();
+            ExplainJob.Request req = new ExplainJob.Request(method, mo, targetSpec, skip, count, parts, batchSize, threads);
+            ExplainJob.write(dir.path(), session, modelSpec, bundle, images, req, model.path().toString());
+            dir.commit();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            err.printf(Locale.ROOT, "explained %s in %.1f s (%.0f images/s)%n", Counts.of(count, "image"), secs, count / secs);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s (%s, %s) written to %s%n", Counts.of(count, "map"), method,
+                    targetSpec, output.out.resolve(ExplainJob.TABLE));
+        } finally {
+            session.stop();
         }
         return Main.EXIT_OK;
     }
@@ -144,15 +249,11 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     static void report(PrintWriter err, AttributionResult result) {
-        int zero = 0;
-        for (int i = 0; i < result.size(); i++) {
-            zero += result.choice(i).isZero() ? 1 : 0;
-        }
-        if (zero > 0) {
-            err.printf(Locale.ROOT, "note: %s had a chosen activation of 0; %s%n", Counts.of(zero, "image"),
-                    zero == 1 ? "its map is all zero" : "their maps are all zero");
-        }
-        // A ReLU6 neuron at its ceiling of 6 passes no gradient: max-neuron on a ReLU6 layer often picks one.
+        report(err, result, flatMaps(result));
+    }
+
+    /** Maps that are all zero although the chosen activation is not 0. */
+    static int flatMaps(AttributionResult result) {
         int flat = 0;
         int per = result.maps().length / Math.max(1, result.size());
         for (int i = 0; i < result.size(); i++) {
@@ -162,6 +263,20 @@ final class ExplainCommand implements Callable<Integer> {
             }
             flat += allZero && !result.choice(i).isZero() ? 1 : 0;
         }
+        return flat;
+    }
+
+    /** Notes on maps that are all zero: {@code flat} of them although their chosen activation is not 0. */
+    static void report(PrintWriter err, AttributionResult result, int flat) {
+        int zero = 0;
+        for (int i = 0; i < result.size(); i++) {
+            zero += result.choice(i).isZero() ? 1 : 0;
+        }
+        if (zero > 0) {
+            err.printf(Locale.ROOT, "note: %s had a chosen activation of 0; %s%n", Counts.of(zero, "image"),
+                    zero == 1 ? "its map is all zero" : "their maps are all zero");
+        }
+        // A ReLU6 neuron at its ceiling of 6 passes no gradient: max-neuron on a ReLU6 layer often picks one.
         if (flat > 0) {
             err.printf(Locale.ROOT, "note: %s got an all-zero map although the chosen activation is not 0 (a ReLU6 neuron"
                     + " saturated at 6, for example, passes no gradient: try a neuron: or channel-max: target, or the layer"

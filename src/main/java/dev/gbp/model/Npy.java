@@ -410,6 +410,19 @@ public final class Npy {
      * @throws IOException when {@code out} fails
      */
     public static void write(long[] shape, float[] data, OutputStream out) throws IOException {
+        writeHeader(shape, out);
+        writeValues(data, 0, data.length, out);
+    }
+
+    /**
+     * Writes the header of a float32 {@code .npy} array; its values follow with {@link #writeValues}, as many as the
+     * shape says, possibly in several calls (a file written batch by batch).
+     *
+     * @param shape the whole array's shape
+     * @param out where the bytes go (not closed)
+     * @throws IOException when {@code out} fails
+     */
+    public static void writeHeader(long[] shape, OutputStream out) throws IOException {
         StringBuilder sh = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             sh.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));
@@ -426,13 +439,25 @@ public final class Npy {
         out.write(len & 0xff);
         out.write((len >>> 8) & 0xff);
         out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Writes float32 values little-endian, as {@code .npy} data after {@link #writeHeader}.
+     *
+     * @param data the values
+     * @param from the first to write
+     * @param count how many
+     * @param out where the bytes go (not closed)
+     * @throws IOException when {@code out} fails
+     */
+    public static void writeValues(float[] data, int from, int count, OutputStream out) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : data) {
+        for (int k = from; k < from + count; k++) {
             if (!buf.hasRemaining()) {
                 out.write(buf.array(), 0, buf.position());
                 buf.clear();
             }
-            buf.putFloat(v);
+            buf.putFloat(data[k]);
         }
         out.write(buf.array(), 0, buf.position());
     }

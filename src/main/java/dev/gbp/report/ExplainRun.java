@@ -32,6 +32,11 @@ public record ExplainRun(String modelPath, ModelSpec spec, CifarImages images, L
 
     /** File name of image {@code i}'s picture, inside the output folder. */
     public String pictureFile(int i) {
-        return "images/" + String.format("%04d", i) + ".png";
+        return pictureFileOf(i);
+    }
+
+    /** File name of the {@code i}-th picture of a run, inside the output folder. */
+    static String pictureFileOf(int i) {
+        return "images/" + String.format(java.util.Locale.ROOT, "%04d", i) + ".png";
     }
 }

@@ -5,20 +5,30 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gbp.attr.AttributionResult;
 import dev.gbp.attr.NeuronChoice;
-import dev.gbp.model.ReceptiveField;
 import dev.gbp.attr.Target;
+import dev.gbp.data.CifarImages;
+import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Npy;
+import dev.gbp.model.ReceptiveField;
+import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -65,6 +75,201 @@ public final class ExplainWriter {
         writeCsv(dir.resolve("index.csv"), run);
         if (html) {
             Files.writeString(dir.resolve("index.html"), GalleryPage.render(run), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Starts writing an explain run whose maps arrive batch by batch ({@link Stream#add}): {@code maps.npy} is written
+     * as they come, the pictures are drawn and encoded on every core while the next batch is explained, and only the
+     * per-image metadata stays in memory, so the memory a run takes does not grow with its images' maps.
+     *
+     * @param dir the output folder (it exists)
+     * @param model the bundle folder, as given
+     * @param spec the model's spec
+     * @param images every image of the run
+     * @param sources a display name per image
+     * @param datasetIndex per image, its index in the data set, or -1
+     * @param normalization how maps are drawn
+     * @param scale the pictures' upscaling
+     * @param html whether to write the {@code index.html} gallery
+     * @param progress told each picture written (may be null)
+     * @return the writer; {@link Stream#finish()} writes the index files
+     * @throws IOException when {@code maps.npy} cannot be created
+     */
+    public static Stream stream(Path dir, String model, ModelSpec spec, CifarImages images, List<String> sources,
+            int[] datasetIndex, Normalization normalization, int scale, boolean html, Runnable progress) throws IOException {
+        return new Stream(dir, model, spec, images, sources, datasetIndex, normalization, scale, html, progress);
+    }
+
+    /** An explain run written batch by batch; see {@link ExplainWriter#stream}. */
+    public static final class Stream implements AutoCloseable {
+        /** Batches whose pictures may be drawn at once while the next batch is explained (bounds the memory held). */
+        private static final int AHEAD = 2;
+        private final Path dir;
+        private final String model;
+        private final ModelSpec spec;
+        private final CifarImages images;
+        private final List<String> sources;
+        private final int[] datasetIndex;
+        private final Normalization normalization;
+        private final int scale;
+        private final boolean html;
+        private final Runnable progress;
+        private final OutputStream maps;
+        private final ExecutorService pool;
+        private final java.util.ArrayDeque<List<Future<?>>> drawing = new java.util.ArrayDeque<>();
+        private final List<AttributionResult> parts = new ArrayList<>();
+        private int next;
+        private int flat;
+        private long drawNanos;
+
+        private Stream(Path dir, String model, ModelSpec spec, CifarImages images, List<String> sources, int[] datasetIndex,
+                Normalization normalization, int scale, boolean html, Runnable progress) throws IOException {
+            this.dir = dir;
+            this.model = model;
+            this.spec = spec;
+            this.images = images;
+            this.sources = sources;
+            this.datasetIndex = datasetIndex;
+            this.normalization = normalization;
+            this.scale = scale;
+            this.html = html;
+            this.progress = progress;
+            Files.createDirectories(dir.resolve("images"));
+            int[] in = spec.input();
+            maps = new BufferedOutputStream(Files.newOutputStream(dir.resolve("maps.npy")), 1 << 16);
+            Npy.writeHeader(new long[] {images.size(), in[0], in[1], in[2]}, maps);
+            int threads = Runtime.getRuntime().availableProcessors();
+            pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "gbp-pictures");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        /**
+         * The maps of the next images, in order: written to {@code maps.npy} now, drawn as pictures in the background.
+         *
+         * @param part the result of the images from {@link #written()} on
+         * @throws IOException when a file cannot be written
+         */
+        public void add(AttributionResult part) throws IOException {
+            int from = next;
+            int n = part.size();
+            if (from + n > images.size()) {
+                throw new IllegalArgumentException("more maps than images");
+            }
+            float[] all = part.maps();
+            int per = all.length / Math.max(1, n);
+            Npy.writeValues(all, 0, all.length, maps);
+            for (int i = 0; i < n; i++) {
+                boolean zero = true;
+                for (int k = i * per; k < (i + 1) * per && zero; k++) {
+                    zero = all[k] == 0f;
+                }
+                flat += zero && !part.choice(i).isZero() ? 1 : 0;
+            }
+            while (drawing.size() >= AHEAD) {
+                await(drawing.removeFirst());
+            }
+            ExplainRun batch = new ExplainRun(model, spec, images.slice(from, from + n), sources.subList(from, from + n),
+                    java.util.Arrays.copyOfRange(datasetIndex, from, from + n), part, normalization, scale);
+            List<Future<?>> futures = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                futures.add(pool.submit(() -> {
+                    long t0 = System.nanoTime();
+                    Pictures.writePng(picture(batch, k), dir.resolve(ExplainRun.pictureFileOf(from + k)));
+                    synchronized (this) {
+                        drawNanos += System.nanoTime() - t0;
+                    }
+                    if (progress != null) {
+                        progress.run();
+                    }
+                    return null;
+                }));
+            }
+            drawing.addLast(futures);
+            parts.add(part.withoutMaps());
+            next = from + n;
+        }
+
+        /**
+         * Images whose maps were added.
+         *
+         * @return the count
+         */
+        public int written() {
+            return next;
+        }
+
+        /**
+         * Maps that came out all zero although the chosen activation is not 0 (a ReLU6 neuron at its ceiling).
+         *
+         * @return the count so far
+         */
+        public int flatMaps() {
+            return flat;
+        }
+
+        /**
+         * Time spent drawing and encoding pictures, summed over the threads that did it.
+         *
+         * @return nanoseconds
+         */
+        public synchronized long drawNanos() {
+            return drawNanos;
+        }
+
+        /**
+         * Waits for the pictures and writes {@code index.json}, {@code index.csv} and the gallery.
+         *
+         * @return the run's per-image metadata (without the maps)
+         * @throws IOException when a file cannot be written
+         */
+        public AttributionResult finish() throws IOException {
+            if (next != images.size()) {
+                throw new IllegalStateException(next + " of " + images.size() + " images explained");
+            }
+            while (!drawing.isEmpty()) {
+                await(drawing.removeFirst());
+            }
+            maps.close();
+            AttributionResult all = AttributionResult.concat(parts);
+            ExplainRun run = new ExplainRun(model, spec, images, sources, datasetIndex, all, normalization, scale);
+            writeJson(dir.resolve("index.json"), run);
+            writeCsv(dir.resolve("index.csv"), run);
+            if (html) {
+                Files.writeString(dir.resolve("index.html"), GalleryPage.render(run), StandardCharsets.UTF_8);
+            }
+            return all;
+        }
+
+        private static void await(List<Future<?>> futures) throws IOException {
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while writing pictures");
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    }
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(c);
+                }
+            }
+        }
+
+        /** Stops drawing (pictures not yet drawn are dropped) and closes {@code maps.npy}. */
+        @Override
+        public void close() throws IOException {
+            pool.shutdownNow();
+            maps.close();
         }
     }
 
