@@ -172,9 +172,9 @@ final class ExplainCommand implements Callable<Integer> {
             double secs = (System.nanoTime() - t0) / 1e9;
             report(err, result, flat);
             if (n > batchSize) {
-                err.printf(Locale.ROOT, "%s in %.1f s: attribution %.1f s (%.0f images/s), pictures %.1f s of drawing and"
-                        + " encoding on %s, alongside%n", Counts.of(n, "image"), secs, attributing / 1e9,
-                        n / (attributing / 1e9), drawing / 1e9, Counts.of(Runtime.getRuntime().availableProcessors(), "thread"));
+                err.printf(Locale.ROOT, "%s in %.1f s: attribution %.1f s (%.0f images/s) while the pictures were drawn and"
+                        + " encoded alongside (%.1f s of CPU time, %.2f ms per picture)%n", Counts.of(n, "image"), secs,
+                        attributing / 1e9, n / (attributing / 1e9), drawing / 1e9, drawing / 1e6 / n);
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "%s (%s, %s) written to %s%n", Counts.of(result.size(), "map"),
                     result.method(), t.spec(), output.out);

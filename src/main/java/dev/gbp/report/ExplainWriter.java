@@ -103,6 +103,7 @@ public final class ExplainWriter {
 
     /** An explain run written batch by batch; see {@link ExplainWriter#stream}. */
     public static final class Stream implements AutoCloseable {
+        private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
         /** Batches whose pictures may be drawn at once while the next batch is explained (bounds the memory held). */
         private static final int AHEAD = 2;
         private final Path dir;
@@ -178,10 +179,11 @@ public final class ExplainWriter {
             for (int i = 0; i < n; i++) {
                 int k = i;
                 futures.add(pool.submit(() -> {
-                    long t0 = System.nanoTime();
+                    long t0 = CPU.getCurrentThreadCpuTime();
                     Pictures.writePng(picture(batch, k), dir.resolve(ExplainRun.pictureFileOf(from + k)));
+                    long used = CPU.getCurrentThreadCpuTime() - t0;
                     synchronized (this) {
-                        drawNanos += System.nanoTime() - t0;
+                        drawNanos += used;
                     }
                     if (progress != null) {
                         progress.run();
@@ -213,7 +215,7 @@ public final class ExplainWriter {
         }
 
         /**
-         * Time spent drawing and encoding pictures, summed over the threads that did it.
+         * CPU time spent drawing and encoding pictures, summed over the threads that did it.
          *
          * @return nanoseconds
          */
