@@ -76,8 +76,23 @@ public final class ExplainJob {
      * What to explain: images {@code from..from+count} of the source with {@code method} on {@code target} (its
      * command-line spec, parsed again on each executor).
      */
-    public record Request(String method, Methods.Options options, String target, long from, long count, int partitions,
-            int batchSize, int threadsPerExecutor) implements Serializable {}
+    public record Request(String method, MethodOptions options, String target, long from, long count, int partitions,
+            int batchSize, int threadsPerExecutor) implements Serializable {
+        /** A request with the methods' options {@code o}. */
+        public Request(String method, Methods.Options o, String target, long from, long count, int partitions,
+                int batchSize, int threadsPerExecutor) {
+            this(method, new MethodOptions(o.camLayer(), o.samples(), o.noise(), o.steps(), o.baseline(), o.seed(),
+                    o.internalBatch()), target, from, count, partitions, batchSize, threadsPerExecutor);
+        }
+    }
+
+    /** {@link Methods.Options} as the executors receive them. */
+    public record MethodOptions(String camLayer, int samples, double noise, int steps, dev.gbp.attr.Baseline baseline,
+            long seed, int internalBatch) implements Serializable {
+        Methods.Options toOptions() {
+            return new Methods.Options(camLayer, samples, noise, steps, baseline, seed, internalBatch);
+        }
+    }
 
     /** The table's columns, in order; {@code image} is a record index (data) or a picture's path (pictures). */
     public static StructType schema(AtlasSource source) {
@@ -150,7 +165,7 @@ public final class ExplainJob {
             AtlasSource source, boolean labelled) {
         AttributionResult r;
         synchronized (AtlasJob.WALK) {
-            r = BatchRunner.run(Methods.create(req.method(), net, req.options()), net, images, target, req.batchSize(),
+            r = BatchRunner.run(Methods.create(req.method(), net, req.options().toOptions()), net, images, target, req.batchSize(),
                     null);
         }
         List<Row> rows = new ArrayList<>(r.size());

@@ -25,7 +25,7 @@ public final class Methods {
      * @param internalBatch rows per internal batch of the many-pass methods
      */
     public record Options(String camLayer, int samples, double noise, int steps, Baseline baseline, long seed,
-            int internalBatch) implements java.io.Serializable {
+            int internalBatch) {
         /**
          * Defaults: 50 samples at 15 % noise (as Adebayo et al.'s notebooks), 64 steps from zero, 256 rows.
          *
