@@ -69,8 +69,8 @@ final class AtlasCommand implements Callable<Integer> {
     Integer partitions;
 
     @Range(min = 1, max = Ranges.MAX_BATCH)
-    @Option(names = "--batch-size", defaultValue = "256", paramLabel = "N",
-            description = "Images per forward pass in a task (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
+            description = "Images per forward pass in a task (default: ${DEFAULT-VALUE}; its arrays then stay below the launcher's 32 MiB mmap threshold for CIFAR-sized layers, see docs/BENCHMARKS.md).")
     int batchSize;
 
     @Option(names = "--spark-ui", description = "Keep Spark's web UI on (it binds to localhost in local mode).")
