@@ -96,6 +96,23 @@ public final class TestFiles {
         return Paths.get(env);
     }
 
+    /**
+     * The first {@code n} real test records (GBP_CIFAR10's {@code test_batch.bin}) copied to {@code dir/test_batch.bin};
+     * skips the test as {@link #realCifarOrSkip()} does.
+     */
+    public static Path realTestHead(Path dir, int n) throws IOException {
+        Path data = realCifarOrSkip();
+        byte[] head = new byte[n * dev.gbp.data.CifarImages.RECORD_BYTES];
+        try (java.io.InputStream in = Files.newInputStream(data.resolve("test_batch.bin"))) {
+            if (in.readNBytes(head, 0, head.length) != head.length) {
+                throw new IOException("test_batch.bin holds fewer than " + n + " records");
+            }
+        }
+        Path bin = Files.createDirectories(dir).resolve("test_batch.bin");
+        Files.write(bin, head);
+        return bin;
+    }
+
     /** The project's root (tests run there under Maven). */
     public static Path projectRoot() {
         return Paths.get("").toAbsolutePath();

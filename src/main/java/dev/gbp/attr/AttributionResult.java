@@ -103,6 +103,25 @@ public final class AttributionResult {
     }
 
     /**
+     * Maps that are all zero although their chosen activation is not: a ReLU6 neuron at its ceiling of 6, for example,
+     * passes no gradient.
+     *
+     * @return how many images have such a map
+     */
+    public int flatMaps() {
+        int per = maps.length / Math.max(1, choices.length);
+        int flat = 0;
+        for (int i = 0; i < choices.length; i++) {
+            boolean zero = true;
+            for (int k = i * per; k < (i + 1) * per && zero; k++) {
+                zero = maps[k] == 0f;
+            }
+            flat += zero && !choices[i].isZero() ? 1 : 0;
+        }
+        return flat;
+    }
+
+    /**
      * This result, checked: a map that holds NaN or an infinity comes from a network that computes non-finite values
      * on the image (weights too large or not finite), which no later step can draw or compare.
      *

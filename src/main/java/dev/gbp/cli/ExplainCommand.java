@@ -249,21 +249,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     static void report(PrintWriter err, AttributionResult result) {
-        report(err, result, flatMaps(result));
-    }
-
-    /** Maps that are all zero although the chosen activation is not 0. */
-    static int flatMaps(AttributionResult result) {
-        int flat = 0;
-        int per = result.maps().length / Math.max(1, result.size());
-        for (int i = 0; i < result.size(); i++) {
-            boolean allZero = true;
-            for (int k = i * per; k < (i + 1) * per && allZero; k++) {
-                allZero = result.maps()[k] == 0f;
-            }
-            flat += allZero && !result.choice(i).isZero() ? 1 : 0;
-        }
-        return flat;
+        report(err, result, result.flatMaps());
     }
 
     /** Notes on maps that are all zero: {@code flat} of them although their chosen activation is not 0. */

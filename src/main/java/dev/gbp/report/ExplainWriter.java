@@ -17,7 +17,6 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 
 /**
  * Writes what {@code gbp explain} promises: a PNG per image (image and map side by side, labelled),
@@ -42,39 +40,15 @@ public final class ExplainWriter {
 
     private ExplainWriter() {}
 
-    /** Writes every file of an explain run into {@code dir}; the gallery is {@code index.html} unless {@code html} is false. */
-    public static void write(Path dir, ExplainRun run, boolean html) throws IOException {
-        write(dir, run, html, null);
-    }
-
     /**
-     * As {@link #write(Path, ExplainRun, boolean)}, telling {@code progress} each picture written. The
-     * pictures are drawn and encoded on every core (PNG encoding, not the attribution, is most of the time
-     * of a large run: 10,000 images took 29 s of 43 on one thread).
+     * Writes every file of an explain run into {@code dir}, as {@link #stream} does for a run given whole; the gallery is
+     * {@code index.html} unless {@code html} is false.
      */
-    public static void write(Path dir, ExplainRun run, boolean html, Runnable progress) throws IOException {
-        Files.createDirectories(dir.resolve("images"));
-        AttributionResult r = run.result();
-        try {
-            IntStream.range(0, r.size()).parallel().forEach(i -> {
-                try {
-                    Pictures.writePng(picture(run, i), dir.resolve(run.pictureFile(i)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                if (progress != null) {
-                    progress.run();
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        long[] shape = r.shape();
-        Npy.write(dir.resolve("maps.npy"), shape, r.maps());
-        writeJson(dir.resolve("index.json"), run);
-        writeCsv(dir.resolve("index.csv"), run);
-        if (html) {
-            Files.writeString(dir.resolve("index.html"), GalleryPage.render(run), StandardCharsets.UTF_8);
+    public static void write(Path dir, ExplainRun run, boolean html) throws IOException {
+        try (Stream s = stream(dir, run.modelPath(), run.spec(), run.images(), run.sources(), run.datasetIndex(),
+                run.normalization(), run.scale(), html, null)) {
+            s.add(run.result());
+            s.finish();
         }
     }
 
@@ -160,16 +134,8 @@ public final class ExplainWriter {
             if (from + n > images.size()) {
                 throw new IllegalArgumentException("more maps than images");
             }
-            float[] all = part.maps();
-            int per = all.length / Math.max(1, n);
-            Npy.writeValues(all, 0, all.length, maps);
-            for (int i = 0; i < n; i++) {
-                boolean zero = true;
-                for (int k = i * per; k < (i + 1) * per && zero; k++) {
-                    zero = all[k] == 0f;
-                }
-                flat += zero && !part.choice(i).isZero() ? 1 : 0;
-            }
+            Npy.writeValues(part.maps(), 0, part.maps().length, maps);
+            flat += part.flatMaps();
             while (drawing.size() >= AHEAD) {
                 await(drawing.removeFirst());
             }

@@ -20,7 +20,6 @@ import dev.gbp.engine.TorchRuntime;
 import dev.gbp.model.Network;
 import dev.gbp.model.ReceptiveField;
 import java.awt.image.BufferedImage;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,14 +112,8 @@ class AtlasCommandTest {
 
     @Test
     void onCifarTestImagesTheSparkAtlasEqualsAPlainLoopAndItsMapsEqualNeuronTargets(@TempDir Path tmp) throws Exception {
-        Path data = TestFiles.realCifarOrSkip();
         int n = 2000;
-        byte[] head = new byte[n * CifarImages.RECORD_BYTES];
-        try (InputStream in = Files.newInputStream(data.resolve("test_batch.bin"))) {
-            assertEquals(head.length, in.readNBytes(head, 0, head.length));
-        }
-        Path bin = Files.createDirectories(tmp.resolve("d")).resolve("test_batch.bin");
-        Files.write(bin, head);
+        Path bin = TestFiles.realTestHead(tmp.resolve("d"), n);
         Path out = tmp.resolve("atlas");
         Path model = TestFiles.projectRoot().resolve("models/cifar10-cnn");
         assertEquals(0, TestFiles.runQuietly("atlas", "--model", model.toString(), "--data", bin.toString(), "--layer",
