@@ -9,7 +9,7 @@ final class EvaluationOptions {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--first", paramLabel = "N", description = "Test images (default: 100, or all when there are fewer).")
+    @Option(names = "--first", paramLabel = "N", description = "Images (default: 100, or all when there are fewer).")
     @Range(min = 1)
     Integer first;
 

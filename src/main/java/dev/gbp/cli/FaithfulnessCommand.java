@@ -3,7 +3,6 @@ package dev.gbp.cli;
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.Target;
-import dev.gbp.data.CifarReader;
 import dev.gbp.eval.Faithfulness;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
@@ -31,7 +30,7 @@ final class FaithfulnessCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataOption data;
+    ImageSource source;
 
     @Mixin
     Options options;
@@ -42,22 +41,24 @@ final class FaithfulnessCommand implements Callable<Integer> {
     @Mixin
     EvaluationOptions eval;
 
-    @Option(names = "--step", defaultValue = "32", paramLabel = "N",
-            description = "Pixels changed per step, 1..1000000 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--step", paramLabel = "N",
+            description = "Pixels changed per step, 1..1000000 (default: a 32nd of the image's pixels, 32 for 32 x 32).")
     @Range(min = 1, max = 1_000_000)
-    int step;
+    Integer step;
 
     @Override
     public Integer call() throws Exception {
         eval.check();
+        source.check();
         Methods.Options mo = methodOptions.toOptions();
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = eval.model.load(root)) {
             Target t = eval.target.resolve(net.spec());
             methodOptions.checkLayer(net.spec());
             SanityCommand.createAll(eval.methods, net, mo);
-            Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
+            Selected sel = source.load(net.spec(), eval.first, 100, Main.messages(spec));
             eval.output.check();
+            int step = this.step != null ? this.step : Faithfulness.defaultStep(sel.images().height(), sel.images().width());
             long start = System.nanoTime();
             List<Faithfulness.Curve> curves = Faithfulness.compare(net, sel.images(), t, eval.methods, mo, step, eval.batchSize);
             int n = sel.images().size();
@@ -65,7 +66,7 @@ final class FaithfulnessCommand implements Callable<Integer> {
                 EvaluationPages.writeFaithfulnessJson(dir.path().resolve("faithfulness.json"), t, n, step, curves);
                 String body = EvaluationPages.faithfulnessSection(dir.path(), "charts", t, n, step, curves);
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp faithfulness: " + t.spec(),
-                        "model " + eval.model.path() + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
+                        "model " + eval.model.name() + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "faithfulness written to %s in %.1f s%n", eval.output.out,

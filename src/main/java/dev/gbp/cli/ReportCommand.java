@@ -2,7 +2,6 @@ package dev.gbp.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
-import dev.gbp.data.CifarReader;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
 import dev.gbp.report.FullReport;
@@ -34,7 +33,7 @@ final class ReportCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataOption data;
+    ImageSource source;
 
     @Mixin
     Options options;
@@ -45,7 +44,7 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--first", paramLabel = "N", description = "Test images (default: 100, or all when there are fewer).")
+    @Option(names = "--first", paramLabel = "N", description = "Images (default: 100, or all when there are fewer).")
     @Range(min = 1)
     Integer first;
 
@@ -65,21 +64,23 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = Main.messages(spec);
+        source.check();
         Methods.Options mo = methodOptions.toOptions();
         options.startEngine();
         long start = System.nanoTime();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
-            Path modelDir = model.path();
+            String modelDir = model.name();
             String seedLayer = DemoCommand.layerOption(net.spec(), layer);
             methodOptions.checkLayer(net.spec());
-            Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, err).range(0, first, 100);
+            Selected sel = source.load(net.spec(), first, 100, err);
             UsageException.requireNewOrForced(out, force);
             err.printf(Locale.ROOT, "SmoothGrad %s and integrated gradients %s in the methods side by side; %s and %s in the"
                     + " sanity checks and faithfulness%n", Counts.of(mo.samples(), "sample"), Counts.of(mo.steps(), "step"),
                     Counts.of(Math.min(mo.samples(), FullReport.LIGHT_SAMPLES), "sample"),
                     Counts.of(Math.min(mo.steps(), FullReport.LIGHT_STEPS), "step"));
             PhaseBars bars = new PhaseBars(err, start);
-            FullReport report = new FullReport(net, root, modelDir.toString(), sel.images(), sel.indices(), seedLayer,
+            FullReport report = new FullReport(net, root, modelDir, sel.images(), sel.sources(), sel.indices(),
+                    sel.describe(), seedLayer,
                     mo, !noControls, bars);
             try (AtomicDirectory dir = AtomicDirectory.create(out, force); bars) {
                 report.write(dir.path());

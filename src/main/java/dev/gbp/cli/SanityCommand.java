@@ -3,7 +3,6 @@ package dev.gbp.cli;
 import ai.djl.ndarray.NDManager;
 import dev.gbp.attr.Methods;
 import dev.gbp.attr.Target;
-import dev.gbp.data.CifarReader;
 import dev.gbp.eval.SanityCheck;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.Network;
@@ -32,7 +31,7 @@ final class SanityCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataOption data;
+    ImageSource source;
 
     @Mixin
     Options options;
@@ -51,13 +50,14 @@ final class SanityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SanityCheck.Position pos = parsePosition(position);
         eval.check();
+        source.check();
         Methods.Options mo = methodOptions.toOptions();
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = eval.model.load(root)) {
             Target t = eval.target.resolve(net.spec());
             methodOptions.checkLayer(net.spec());
             createAll(eval.methods, net, mo);
-            Selected sel = Selected.fromData(net.spec(), false, data, CifarReader.Split.TEST, Main.messages(spec)).range(0, eval.first, 100);
+            Selected sel = source.load(net.spec(), eval.first, 100, Main.messages(spec));
             eval.output.check();
             long start = System.nanoTime();
             SanityCheck.Result r = new SanityCheck(net, root, mo.seed(), eval.batchSize).run(sel.images(), t, eval.methods, mo, pos, 3);
@@ -66,7 +66,7 @@ final class SanityCommand implements Callable<Integer> {
                 String body = EvaluationPages.sanitySection(dir.path(), "charts", r, EvaluationPages.thumbnails(sel.images(), 3),
                         sel.images().dims());
                 Files.writeString(dir.path().resolve("index.html"), EvaluationPages.page("gbp sanity: " + t.spec(),
-                        "model " + eval.model.path() + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
+                        "model " + eval.model.name() + ", methods " + String.join(", ", eval.methods), body), StandardCharsets.UTF_8);
                 dir.commit();
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "sanity checks written to %s in %.1f s%n", eval.output.out,

@@ -69,4 +69,32 @@ record Selected(CifarImages images, List<String> sources, int[] indices) {
         System.arraycopy(indices, skip, idx, 0, idx.length);
         return new Selected(images.slice(skip, end), List.copyOf(sources.subList(skip, end)), idx);
     }
+
+    /**
+     * What the images are, for a page's header: "the first 100 images of test_batch.bin", "images 50 to 149 of
+     * test_batch.bin", "4 image files", or "12 images" (records of several files, or records and pictures).
+     */
+    String describe() {
+        int n = images.size();
+        String first = sources.get(0);
+        int hash = first.lastIndexOf('#');
+        String from = hash < 0 ? null : first.substring(0, hash);
+        boolean pictures = true;
+        boolean range = from != null;
+        for (int i = 0; i < n; i++) {
+            pictures &= indices[i] < 0;
+            range &= indices[i] >= 0 && indices[i] == indices[0] + i && sources.get(i).equals(from + "#" + indices[i]);
+        }
+        if (pictures) {
+            return Counts.of(n, "image file");
+        }
+        if (!range) {
+            return Counts.of(n, "image");
+        }
+        if (n == 1) {
+            return "image " + indices[0] + " of " + from;
+        }
+        return indices[0] == 0 ? "the first " + n + " images of " + from
+                : "images " + indices[0] + " to " + indices[n - 1] + " of " + from;
+    }
 }

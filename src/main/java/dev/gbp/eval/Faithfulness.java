@@ -54,6 +54,18 @@ public final class Faithfulness {
     private Runnable onImage = () -> {};
 
     /**
+     * The default step: a 32nd of the image's pixels (32 for CIFAR-10's 32 x 32), so that every curve has about 33 points
+     * whatever the image's size.
+     *
+     * @param height the image's height
+     * @param width the image's width
+     * @return pixels per step, at least 1
+     */
+    public static int defaultStep(int height, int width) {
+        return (int) Math.max(1, (long) height * width / 32);
+    }
+
+    /**
      * Curves on {@code net}.
      *
      * @param net the network whose scores the curves follow

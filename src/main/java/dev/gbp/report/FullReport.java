@@ -13,6 +13,7 @@ import dev.gbp.eval.MapComparison;
 import dev.gbp.eval.Randomizer;
 import dev.gbp.eval.SanityCheck;
 import dev.gbp.metrics.Stats;
+import dev.gbp.model.Classifier;
 import dev.gbp.model.Network;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
@@ -48,11 +49,14 @@ public final class FullReport {
     private final NDManager manager;
     private final String modelPath;
     private final CifarImages images;
+    private final List<String> sources;
     private final int[] indices;
+    private final String description;
     private final String neuronLayer;
     private final Methods.Options options;
     private final boolean controls;
     private final Progress progress;
+    private Classifier.Predictions predictions;
 
     /**
      * Where the report says how far it has got: each phase with the number of units of work it holds,
@@ -68,13 +72,21 @@ public final class FullReport {
         void advance();
     }
 
-    public FullReport(Network net, NDManager manager, String modelPath, CifarImages images, int[] indices, String neuronLayer,
-            Methods.Options options, boolean controls, Progress progress) {
+    /**
+     * @param images the images (labels -1 where unknown: the galleries then group them by predicted class)
+     * @param sources a display name per image (e.g. {@code test_batch.bin#17} or a file name)
+     * @param indices per image, its index in the data set, or -1 for an image file
+     * @param description what the images are, for the page's header (e.g. "the first 100 images of test_batch.bin")
+     */
+    public FullReport(Network net, NDManager manager, String modelPath, CifarImages images, List<String> sources, int[] indices,
+            String description, String neuronLayer, Methods.Options options, boolean controls, Progress progress) {
         this.net = net;
         this.manager = manager;
         this.modelPath = modelPath;
         this.images = images;
+        this.sources = sources;
         this.indices = indices;
+        this.description = description;
         this.neuronLayer = neuronLayer;
         this.options = options;
         this.controls = controls;
@@ -132,19 +144,20 @@ public final class FullReport {
                 .append(EvaluationPages.sanitySection(dir, "sanity-neuron", sn, thumbs, images.dims()));
         body.append(sanityVerdict(sc));
 
+        int step = Faithfulness.defaultStep(images.height(), images.width());
         progress.phase("faithfulness, class target", ++phase, phases, (long) (CLASS_METHODS.size() + 1) * n);
-        List<Faithfulness.Curve> fc = Faithfulness.compare(net, images, classMaps, 32, light.seed(), progress::advance);
+        List<Faithfulness.Curve> fc = Faithfulness.compare(net, images, classMaps, step, light.seed(), progress::advance);
         progress.phase("faithfulness, neuron target", ++phase, phases, (long) (NEURON_METHODS.size() + 1) * n);
-        List<Faithfulness.Curve> fn = Faithfulness.compare(net, images, neuronMaps, 32, light.seed(), progress::advance);
-        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted, n, 32, fc);
-        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron, n, 32, fn);
+        List<Faithfulness.Curve> fn = Faithfulness.compare(net, images, neuronMaps, step, light.seed(), progress::advance);
+        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-class.json"), predicted, n, step, fc);
+        EvaluationPages.writeFaithfulnessJson(dir.resolve("faithfulness-neuron.json"), neuron, n, step, fn);
         body.append("<h2 id=faithfulness>Faithfulness: deletion and insertion</h2><h3>Class target</h3>")
-                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-class", predicted, n, 32, fc))
+                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-class", predicted, n, step, fc))
                 .append("<h3>Neuron target</h3>")
-                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-neuron", neuron, n, 32, fn));
+                .append(EvaluationPages.faithfulnessSection(dir, "faithfulness-neuron", neuron, n, step, fn));
         double seconds = (System.nanoTime() - start) / 1e9;
-        String header = String.format(Locale.ROOT, "model %s, first %d CIFAR-10 test images, computed in %.0f s. Maps are gradients"
-                + " with respect to the normalised input; every picture names its normalisation.", modelPath, n, seconds);
+        String header = String.format(Locale.ROOT, "model %s, %s, computed in %.0f s. Maps are gradients"
+                + " with respect to the normalised input; every picture names its normalisation.", modelPath, description, seconds);
         Files.writeString(dir.resolve("index.html"), EvaluationPages.page("gbp report: guided backpropagation and its controls",
                 header, body.toString()), StandardCharsets.UTF_8);
     }
@@ -164,35 +177,114 @@ public final class FullReport {
 
     private String seedSection(Path dir, AttributionResult guided) throws IOException {
         Files.createDirectories(dir.resolve("seed"));
+        int scale = Pictures.scaleFor(images.height(), images.width(), LARGE);
         StringBuilder b = new StringBuilder("<h2 id=seed>Seed experiment: the most active ").append(Html.esc(neuronLayer))
                 .append(" neuron</h2><p class=note><b>How to read it.</b> Each tile is an image (box: the neuron's receptive field)")
                 .append(" and the guided backpropagation of its most active neuron in ").append(Html.esc(neuronLayer))
                 .append(", every other neuron of the layer set to zero. Normalisation <b>color</b> (")
-                .append(Html.esc(Normalization.COLOR.description())).append(").</p>");
-        for (int k : DemoPage.SEED_ORDER) {
-            b.append("<h3>").append(Html.esc(net.spec().classes().get(k))).append("</h3><div class=grid>");
+                .append(Html.esc(Normalization.COLOR.description())).append(").")
+                .append(byLabel() ? "" : " The images have no labels, so they are grouped by the class the network predicts.")
+                .append("</p>");
+        int[] group = groups(guided.predictedAll());
+        for (int k : classOrder()) {
+            if (!contains(group, k)) {
+                continue;
+            }
+            b.append("<h3>").append(byLabel() ? "" : "predicted ").append(Html.esc(net.spec().classes().get(k)))
+                    .append("</h3><div class=grid>");
             for (int i = 0; i < images.size(); i++) {
-                if (images.label(i) != k) {
+                if (group[i] != k) {
                     continue;
                 }
                 NeuronChoice c = guided.choice(i);
                 int[] box = ReceptiveField.of(net.spec(), c.layer(), c.y(), c.x());
                 BufferedImage tile = Pictures.row(List.of(
-                        Pictures.imageWithField(images, i, box, 3),
-                        Pictures.map(guided.map(i), images.channels(), images.height(), images.width(), Normalization.COLOR, 3)), List.of("#" + indices[i], "guided"), List.of());
+                        Pictures.imageWithField(images, i, box, scale),
+                        Pictures.map(guided.map(i), images.channels(), images.height(), images.width(), Normalization.COLOR, scale)),
+                        List.of(caption(i), "guided"), List.of());
                 String file = String.format(Locale.ROOT, "seed/%04d.png", i);
                 Pictures.writePng(tile, dir.resolve(file));
                 progress.advance();
-                b.append("<img src=\"").append(file).append("\" alt=\"image ").append(indices[i]).append("\">");
+                b.append("<img src=\"").append(file).append("\" alt=\"").append(Html.esc(altName(i))).append("\">");
             }
             b.append("</div>");
         }
         return b.toString();
     }
 
+    /** Pixels on the longer side of the seed gallery's and the methods' pictures (three times a 32 x 32 image). */
+    private static final int LARGE = 96;
+    /** Pixels on the longer side of the controls' pictures. */
+    private static final int SMALL = 64;
+    /** The most rows of the methods side by side (one per class, in the classes' order). */
+    private static final int METHOD_ROWS = 10;
+
+    /** Whether every image has a label; else the galleries group by predicted class. */
+    private boolean byLabel() {
+        for (int i = 0; i < images.size(); i++) {
+            if (images.label(i) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per image, the class it is shown under: its label, or the {@code predicted} class when the images have no labels. */
+    private int[] groups(int[] predicted) {
+        boolean labels = byLabel();
+        int[] out = new int[images.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = labels ? images.label(i) : predicted[i];
+        }
+        return out;
+    }
+
+    /** The order classes are shown in: the seed's figure order for CIFAR-10's classes, else the model's. */
+    private int[] classOrder() {
+        List<String> classes = net.spec().classes();
+        if (classes.equals(CifarImages.DEFAULT_CLASSES)) {
+            return DemoPage.SEED_ORDER.clone();
+        }
+        int[] order = new int[classes.size()];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        return order;
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A picture's caption: the image's index in the data set, or its file name (shortened to fit under a tile). */
+    private String caption(int i) {
+        if (indices[i] >= 0) {
+            return "#" + indices[i];
+        }
+        String name = sources.get(i);
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+        name = name.substring(slash + 1);
+        return name.length() <= 14 ? name : name.substring(0, 6) + "\u2026" + name.substring(name.length() - 7);
+    }
+
+    private String altName(int i) {
+        return indices[i] >= 0 ? "image " + indices[i] : sources.get(i);
+    }
+
+    /** Image {@code i}'s label's name, or "?" when it has none. */
+    private String labelName(int i) {
+        return images.label(i) < 0 ? "?" : net.spec().classes().get(images.label(i));
+    }
+
     private String methodsSection(Path dir, Target target) throws IOException {
         Files.createDirectories(dir.resolve("methods"));
-        List<Integer> picks = firstOfEachClass();
+        List<Integer> picks = firstOfEachClass(groups(predictions().classes()));
+        int scale = Pictures.scaleFor(images.height(), images.width(), LARGE);
         CifarImages chosen = images.select(picks.stream().mapToInt(Integer::intValue).toArray());
         Map<String, AttributionResult> results = new LinkedHashMap<>();
         for (String m : CLASS_METHODS) {
@@ -200,7 +292,8 @@ public final class FullReport {
             progress.advance();
         }
         StringBuilder b = new StringBuilder("<h2 id=methods>Methods side by side</h2><p class=note><b>How to read it.</b> One row")
-                .append(" per image (the first of each class), one column per method, all explaining the predicted class's logit;")
+                .append(byLabel() ? " per image (the first of each class)" : " per image (the first predicted as each class, at most "
+                        + METHOD_ROWS + ")").append(", one column per method, all explaining the predicted class's logit;")
                 .append(" normalisation <b>gray</b> (").append(Html.esc(Normalization.GRAY.description()))
                 .append("). SmoothGrad uses ").append(options.samples()).append(" samples and integrated gradients ")
                 .append(options.steps()).append(" steps. Sharp, image-like maps are not necessarily faithful ones: compare with the")
@@ -208,27 +301,28 @@ public final class FullReport {
         for (int r = 0; r < picks.size(); r++) {
             List<BufferedImage> tiles = new ArrayList<>();
             List<String> captions = new ArrayList<>();
-            tiles.add(Pictures.image(chosen, r, 3));
-            captions.add("#" + indices[picks.get(r)]);
+            tiles.add(Pictures.image(chosen, r, scale));
+            captions.add(caption(picks.get(r)));
             for (var e : results.entrySet()) {
-                tiles.add(Pictures.map(e.getValue().map(r), chosen.channels(), chosen.height(), chosen.width(), Normalization.GRAY, 3));
+                tiles.add(Pictures.map(e.getValue().map(r), chosen.channels(), chosen.height(), chosen.width(), Normalization.GRAY, scale));
                 captions.add(e.getKey().replace("integrated-gradients", "int. grad.").replace("input-x-gradient", "input x grad"));
             }
             AttributionResult any = results.values().iterator().next();
-            String line = chosen.classes().get(chosen.label(r)) + " -> predicted " + net.spec().classes().get(any.predicted(r))
+            String line = labelName(picks.get(r)) + " -> predicted " + net.spec().classes().get(any.predicted(r))
                     + String.format(Locale.ROOT, " (%.2f)", any.probability(r));
             String file = String.format(Locale.ROOT, "methods/%02d.png", r);
             Pictures.writePng(Pictures.row(tiles, captions, List.of(line)), dir.resolve(file));
-            b.append("<img src=\"").append(file).append("\" alt=\"methods for image ").append(indices[picks.get(r)]).append("\"><br>");
+            b.append("<img src=\"").append(file).append("\" alt=\"methods for ").append(Html.esc(altName(picks.get(r)))).append("\"><br>");
         }
         return b.toString();
     }
 
-    private List<Integer> firstOfEachClass() {
+    /** The first image of each class ({@code group}: per image, its class), in the classes' order, at most {@link #METHOD_ROWS}. */
+    private List<Integer> firstOfEachClass(int[] group) {
         List<Integer> picks = new ArrayList<>();
-        for (int k : DemoPage.SEED_ORDER) {
-            for (int i = 0; i < images.size(); i++) {
-                if (images.label(i) == k) {
+        for (int k : classOrder()) {
+            for (int i = 0; i < images.size() && picks.size() < METHOD_ROWS; i++) {
+                if (group[i] == k) {
                     picks.add(i);
                     break;
                 }
@@ -244,6 +338,7 @@ public final class FullReport {
         int c = images.channels();
         int h = images.height();
         int w = images.width();
+        int scale = Pictures.scaleFor(h, w, SMALL);
         Randomizer randomizer = new Randomizer(net, manager, options.seed());
         AttributionResult gbPred = runCounted("guided", net, Target.predicted());
         AttributionResult gradPred = runCounted("gradient", net, Target.predicted());
@@ -272,22 +367,23 @@ public final class FullReport {
             gbRand[i] = MapComparison.compare(gbPred.map(i), gbRandom.map(i), c, h, w)[0];
             gradRand[i] = MapComparison.compare(gradPred.map(i), gradRandom.map(i), c, h, w)[0];
             Normalization g = Normalization.GRAY;
-            List<BufferedImage> tiles = List.of(Pictures.image(images, i, 2), Pictures.map(gbPred.map(i), c, h, w, g, 2),
-                    Pictures.map(gbRandom.map(i), c, h, w, g, 2), Pictures.map(gbOther.map(i), c, h, w, g, 2),
-                    Pictures.map(gradPred.map(i), c, h, w, g, 2), Pictures.map(gradRandom.map(i), c, h, w, g, 2),
-                    Pictures.map(gradOther.map(i), c, h, w, g, 2), Pictures.map(seedGuided.map(i), c, h, w, Normalization.COLOR, 2),
-                    Pictures.map(gradNeuron.map(i), c, h, w, Normalization.COLOR, 2),
-                    Pictures.map(deconvNeuron.map(i), c, h, w, Normalization.COLOR, 2));
-            List<String> captions = List.of("#" + indices[i], "GB", "GB rnd w", "GB 2nd", "grad", "grad rnd w", "grad 2nd",
+            int s = scale;
+            List<BufferedImage> tiles = List.of(Pictures.image(images, i, s), Pictures.map(gbPred.map(i), c, h, w, g, s),
+                    Pictures.map(gbRandom.map(i), c, h, w, g, s), Pictures.map(gbOther.map(i), c, h, w, g, s),
+                    Pictures.map(gradPred.map(i), c, h, w, g, s), Pictures.map(gradRandom.map(i), c, h, w, g, s),
+                    Pictures.map(gradOther.map(i), c, h, w, g, s), Pictures.map(seedGuided.map(i), c, h, w, Normalization.COLOR, s),
+                    Pictures.map(gradNeuron.map(i), c, h, w, Normalization.COLOR, s),
+                    Pictures.map(deconvNeuron.map(i), c, h, w, Normalization.COLOR, s));
+            List<String> captions = List.of(caption(i), "GB", "GB rnd w", "GB 2nd", "grad", "grad rnd w", "grad 2nd",
                     "GB neur.", "grad neur.", "deconv n.");
             String line = String.format(Locale.ROOT, "%s -> %s, 2nd %s | Spearman(|map|): GB pred/2nd %.2f, GB trained/random %.2f;"
-                    + " grad pred/2nd %.2f, grad trained/random %.2f", net.spec().classes().get(images.label(i)),
+                    + " grad pred/2nd %.2f, grad trained/random %.2f", labelName(i),
                     net.spec().classes().get(gbPred.predicted(i)), net.spec().classes().get(runnerUp[i]), gbClass[i], gbRand[i],
                     gradClass[i], gradRand[i]);
             String file = String.format(Locale.ROOT, "controls/%04d.png", i);
             Pictures.writePng(Pictures.row(tiles, captions, List.of(line)), dir.resolve(file));
             progress.advance();
-            rows.append("<img src=\"").append(file).append("\" loading=lazy alt=\"controls for image ").append(indices[i]).append("\"><br>");
+            rows.append("<img src=\"").append(file).append("\" loading=lazy alt=\"controls for ").append(Html.esc(altName(i))).append("\"><br>");
         }
         StringBuilder b = new StringBuilder("<h2 id=controls>Controls</h2><p class=note><b>How to read it.</b> For every image:")
                 .append(" guided backprop (GB) and the gradient for the predicted class on the trained network, on the same architecture")
@@ -347,9 +443,17 @@ public final class FullReport {
         return out;
     }
 
+    /** The trained network's predictions for the images (one forward pass, kept). */
+    private Classifier.Predictions predictions() {
+        if (predictions == null) {
+            predictions = Classifier.predict(net, images, 100);
+        }
+        return predictions;
+    }
+
     private int[] runnerUp() {
         // The second most probable class, from the logits of a forward pass.
-        dev.gbp.model.Classifier.Predictions p = dev.gbp.model.Classifier.predict(net, images, 100);
+        Classifier.Predictions p = predictions();
         int k = net.spec().classes().size();
         int[] out = new int[images.size()];
         for (int i = 0; i < out.length; i++) {

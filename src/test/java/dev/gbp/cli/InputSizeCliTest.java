@@ -166,6 +166,58 @@ class InputSizeCliTest {
     }
 
     @Test
+    void reportSanityAndFaithfulnessTakePicturesGroupedByPrediction() throws Exception {
+        Path out = tmp.resolve("report");
+        CliTest.Result r = CliTest.run(withImages("report", "--model", model.toString(), "--samples", "2", "--steps", "2",
+                "--threads", "1", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains(", 3 image files, computed in"), "the header says what the images are");
+        assertTrue(html.contains("grouped by the class the network predicts"), "pictures have no labels");
+        // Every picture in the seed gallery once, under the class predicted for it.
+        JsonNode predictions = new ObjectMapper().readTree(CliTest.run(withImages("predict", "--model", model.toString(),
+                "--threads", "1", "--json")).out()).get("images");
+        List<String> names = List.of("alpha", "beta", "gamma");
+        int shown = 0;
+        for (int k = 0; k < 3; k++) {
+            final int c = k;
+            long predictedHere = java.util.stream.StreamSupport.stream(predictions.spliterator(), false)
+                    .filter(im -> im.get("predicted").asInt() == c).count();
+            assertEquals(predictedHere > 0, html.contains("<h3>predicted " + names.get(k) + "</h3>"), names.get(k));
+            shown += predictedHere;
+        }
+        assertEquals(3, shown);
+        for (int i = 0; i < 3; i++) {
+            BufferedImage tile = ImageIO.read(out.resolve(String.format("seed/%04d.png", i)).toFile());
+            // Two panels at 96 / 48 = 2 times the input, beside each other.
+            assertTrue(tile.getWidth() >= 2 * 2 * W && tile.getWidth() < 2 * 2 * W + 40, "tile width " + tile.getWidth());
+            assertTrue(html.contains("alt=\"pic" + i + ".png\""), "alt text names the file");
+        }
+        assertTrue(Files.isRegularFile(out.resolve("controls/0002.png")));
+        // Faithfulness takes a 32nd of the pixels per step by default: 40 x 48 / 32 = 60.
+        assertEquals(60, new ObjectMapper().readTree(out.resolve("faithfulness-class.json").toFile()).get("pixels_per_step").asInt());
+
+        Path faith = tmp.resolve("faith");
+        r = CliTest.run(withImages("faithfulness", "--model", model.toString(), "--methods", "guided,gradient", "--target",
+                "predicted", "--threads", "1", "--out", faith.toString()));
+        assertEquals(0, r.code(), r.err());
+        JsonNode f = new ObjectMapper().readTree(faith.resolve("faithfulness.json").toFile());
+        assertEquals(3, f.get("images").asInt());
+        assertEquals(60, f.get("pixels_per_step").asInt());
+        Path sanity = tmp.resolve("sanity");
+        r = CliTest.run(withImages("sanity", "--model", model.toString(), "--methods", "gradient", "--first", "2",
+                "--threads", "1", "--out", sanity.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, new ObjectMapper().readTree(sanity.resolve("sanity.json").toFile()).get("images").asInt());
+        // --data and --images exclude each other here too.
+        r = CliTest.run(withImages("sanity", "--model", model.toString(), "--methods", "gradient", "--data",
+                tmp.toString(), "--out", tmp.resolve("never").toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--data and --images exclude each other"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+
+    @Test
     void cifarDataIsRefusedNamingTheInputSize() throws Exception {
         Path data = TestFiles.writeCifarFolder(tmp.resolve("cifar"), 3);
         CliTest.Result explain = CliTest.run("explain", "--model", model.toString(), "--data", data.toString(), "--threads", "1",
@@ -177,6 +229,11 @@ class InputSizeCliTest {
         CliTest.Result eval = CliTest.run("eval", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
         assertEquals(2, eval.code(), eval.err());
         assertTrue(eval.err().contains("3 x 40 x 48") && eval.err().contains("--images"), eval.err());
+        CliTest.Result report = CliTest.run("report", "--model", model.toString(), "--data", data.toString(), "--threads", "1",
+                "--out", tmp.resolve("never-report").toString());
+        assertEquals(2, report.code(), report.err());
+        assertTrue(report.err().contains("3 x 40 x 48") && report.err().contains("--images"), report.err());
+        assertFalse(Files.exists(tmp.resolve("never-report")));
         CliTest.Result bin = CliTest.run("predict", "--model", model.toString(), "--images",
                 data.resolve("test_batch.bin").toString(), "--threads", "1");
         assertEquals(2, bin.code(), bin.err());

@@ -56,7 +56,8 @@ class FullReportTest {
         Recorder progress = new Recorder();
         try (NDManager m = NDManager.newBaseManager(); Network net = Network.create(DefaultArchitecture.cifar10(), m, 4)) {
             Methods.Options options = new Methods.Options(null, 2, 0.15, 2, Baseline.ZERO, 0, 256);
-            new FullReport(net, m, "test", images, new int[] {0, 1, 2}, "conv3_relu", options, true, progress).write(tmp);
+            new FullReport(net, m, "test", images, List.of("a#0", "a#1", "a#2"), new int[] {0, 1, 2}, "the first 3 images of a",
+                    "conv3_relu", options, true, progress).write(tmp);
         }
         assertEquals(List.of("seed gallery", "methods side by side", "controls", "sanity checks, class target",
                 "sanity checks, neuron target", "faithfulness, class target", "faithfulness, neuron target"), progress.names);
