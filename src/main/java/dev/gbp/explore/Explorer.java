@@ -200,7 +200,7 @@ public final class Explorer {
         top.sort((a, b) -> Float.compare(b.probability(), a.probability()));
         int predicted = predictions.predicted(0);
         Explanation e = new Explanation(r, result.method(), target.spec(), choice.layer(), spec.layer(choice.layer()).name(),
-                spatial, choice.c(), choice.y(), choice.x(), choice.activation(), choice.gap(), choice.isZero(), field,
+                spatial, choice.c(), choice.y(), choice.x(), choice.activation(), choice.gap(), choice.isZero(), result.flatMaps() == 1, field,
                 images.label(r.image()), predicted, predictions.probability(0, predicted), top.subList(0, Math.min(5, top.size())),
                 "data:image/png;base64," + Base64.getEncoder().encodeToString(Pictures.pngBytes(map)), norm.description(), millis);
         cache.put(r, e);

@@ -169,6 +169,30 @@ class ExplorerServerTest {
     }
 
     @Test
+    void aSaturatedRelu6NeuronsAllZeroMapIsFlaggedAndTheOthersAreNot() throws Exception {
+        ModelSpec spec = new ModelSpec(new int[] {3, 32, 32}, CifarImages.DEFAULT_CLASSES, new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, List.of(LayerSpec.conv2d("conv1", 3, 16, 3, 1, 1, true).withInputs("input"),
+                        LayerSpec.relu6("conv1_relu6").withInputs("conv1"),
+                        LayerSpec.globalAvgPool().withName("gap").withInputs("conv1_relu6"),
+                        LayerSpec.linear("fc", 16, 10, true).withInputs("gap")));
+        try (Network saturated = Network.create(spec, root, 5)) {
+            java.util.Map<String, dev.gbp.model.NpyArray> w = saturated.weights();
+            float[] bias = new float[16];
+            java.util.Arrays.fill(bias, 100f); // every conv1 output far above 6
+            w.put("conv1.bias", new dev.gbp.model.NpyArray(new long[] {16}, bias));
+            saturated.setWeights(w, "test");
+            Explorer explorer = new Explorer(saturated, images, sources(), Methods.Options.defaults());
+            Explanation e = explorer.explain(new Explanation.Request(0, "guided", "max-neuron:conv1_relu6", "gray"));
+            assertEquals(6f, e.activation());
+            assertFalse(e.zero());
+            assertTrue(e.flat(), "a neuron at the ReLU6's ceiling passes no gradient");
+            // The same network explained for its class is not flat.
+            assertFalse(explorer.explain(new Explanation.Request(0, "gradient", "max-neuron:conv1", "gray")).flat());
+        }
+        assertFalse(JSON.readTree(get("/api/explain?i=0").body()).get("flat").asBoolean(), "a ReLU neuron with a map");
+    }
+
+    @Test
     void activationsGiveEachChannelsMaximumAndItsFirstPosition() throws Exception {
         JsonNode a = json("/api/activations?i=2&layer=conv3_relu", 200);
         float[] out;
