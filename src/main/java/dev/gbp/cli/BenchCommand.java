@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         Path dataPath = DataLocator.locate(data);
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
-            Path modelDir = model.path();
+            String modelDir = model.name();
             Target t = target.resolve(net.spec());
             CifarImages images;
             String source;
@@ -117,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
-                o.put("model", modelDir.toString());
+                o.put("model", modelDir);
                 o.put("images", source);
                 o.put("batch", n);
                 o.put("target", t.spec());

@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter err = Main.messages(spec);
         options.startEngine();
         try (NDManager root = NDManager.newBaseManager(); Network net = model.load(root)) {
-            Path modelDir = model.path();
+            String modelDir = model.name();
             String layerRef = layerOption(net.spec(), layer);
             Target.MaxNeuron plain = (Target.MaxNeuron) Target.parse("max-neuron:" + layerRef, net.spec());
             Target.MaxNeuron inner = plain.toInterior();
@@ -108,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
             AttributionResult alternative = BatchRunner.run(GuidedBackprop.of(net), net, images,
                     interior ? plain : inner, batch, null);
             Normalization norm = Normalization.COLOR;
-            ExplainRun run = new ExplainRun(modelDir.toString(), net.spec(), images, sel.sources(), sel.indices(), guided, norm, 4);
+            ExplainRun run = new ExplainRun(modelDir, net.spec(), images, sel.sources(), sel.indices(), guided, norm, 4);
             try (AtomicDirectory dir = AtomicDirectory.create(out, replace)) {
                 Path d = dir.path();
                 ExplainWriter.write(d, run, false);

@@ -75,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
-                o.put("model", model.path().toString());
+                o.put("model", model.name());
                 o.put("accuracy", accuracy);
                 o.put("correct", correct);
                 o.put("count", images.size());

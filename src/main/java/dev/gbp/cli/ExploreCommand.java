@@ -82,7 +82,7 @@ final class ExploreCommand implements Callable<Integer> {
                 CountDownLatch latch = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown));
                 spec.commandLine().getOut().printf("gbp explorer: %s of %s on model %s%nopen %s (Ctrl-C stops it)%n",
-                        Counts.of(chosen.size(), "image"), describe(sel), model.path(), server.url());
+                        Counts.of(chosen.size(), "image"), describe(sel), model.name(), server.url());
                 spec.commandLine().getOut().flush();
                 latch.await();
             }

@@ -51,22 +51,38 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ImportedModel model = read(file, mean, std);
+        List<String> names = classes == null ? model.defaultClasses() : readClasses(classes, model.outputs());
+        output.check();
+        write(model, mean, std, names, output.out, output.force);
+        int[] in = model.input();
+        spec.commandLine().getOut().printf(Locale.ROOT, "imported %s: input %d x %d x %d, %s, %s -> %s%n", file, in[0], in[1], in[2],
+                Counts.of(model.outputs(), "class", "classes"), Counts.of(model.nodes().size(), "node"), output.out);
+        return Main.EXIT_OK;
+    }
+
+    /**
+     * Reads ONNX file {@code file}, checking that {@code mean} and {@code std} have one value per input channel.
+     *
+     * @throws UsageException when they do not
+     */
+    static ImportedModel read(Path file, double[] mean, double[] std) throws IOException {
         ImportedModel model = OnnxImporter.read(file);
         int c = model.input()[0];
         if (mean.length != c || std.length != c) {
             throw new UsageException("the model takes " + Counts.of(c, "channel") + ": --mean and --std need " + c
                     + " values each, got " + mean.length + " and " + std.length);
         }
-        List<String> names = classes == null ? model.defaultClasses() : readClasses(classes, model.outputs());
-        output.check();
-        try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force)) {
-            model.write(dir.path(), mean, std, names);
+        return model;
+    }
+
+    /** Writes {@code model} as a bundle in folder {@code out}, whole or not at all ({@code replace}: an existing one). */
+    static void write(ImportedModel model, double[] mean, double[] std, List<String> classes, Path out, boolean replace)
+            throws IOException {
+        try (AtomicDirectory dir = AtomicDirectory.create(out, replace)) {
+            model.write(dir.path(), mean, std, classes);
             dir.commit();
         }
-        int[] in = model.input();
-        spec.commandLine().getOut().printf(Locale.ROOT, "imported %s: input %d x %d x %d, %s, %s -> %s%n", file, in[0], in[1], in[2],
-                Counts.of(model.outputs(), "class", "classes"), Counts.of(model.nodes().size(), "node"), output.out);
-        return Main.EXIT_OK;
     }
 
     /** Largest --classes file read, in bytes (ImageNet-21k's 21,841 names take about 0.5 MB). */
@@ -79,10 +95,6 @@ final class ImportCommand implements Callable<Integer> {
         // Not a folder, and not a device or pipe, which could be read forever.
         if (!Files.isRegularFile(path)) {
             throw new UsageException("--classes " + path + " is not a file");
-        }
-        if (Files.size(path) > MAX_CLASSES_BYTES) {
-            throw new UsageException("--classes " + path + " holds " + Files.size(path) + " bytes; a list of class names"
-                    + " is at most " + MAX_CLASSES_BYTES + " bytes (16 MB)");
         }
         List<String> lines;
         try {
