@@ -40,7 +40,7 @@ public final class AutogradGradient implements Attribution {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray h = net.forwardTo(x, seeded);
                 sel = Selection.resolve(net, target, seeded, h, n);
-                gc.backward(h.mul(sel.seed).sum());
+                gc.backward(h.mul(sel.seed()).sum());
             }
             int relus = net.spec().rectifiersFeeding(seeded);
             return new AttributionResult(name(), target, x.getGradient().toFloatArray(), input.getShape().getShape(),

@@ -154,20 +154,21 @@ final class Cone {
         return out;
     }
 
-    /** The seed on the seeded node's 1 x 1 crop: each image's seed at its neuron's position. */
-    NDArray cropSeed(NDArray seed, NeuronChoice[] choices) {
-        long[] s = seed.getShape().getShape();
-        int c = (int) s[1];
-        int hw = (int) (s[2] * s[3]);
-        float[] all = seed.toFloatArray();
+    /**
+     * The seed on the seeded node's 1 x 1 crop: each image's seed at its neuron's position, from the seed's values
+     * {@code all} laid out as N x {@code dims} (the seeded node's C x H x W).
+     */
+    NDArray cropSeed(float[] all, long[] dims, NeuronChoice[] choices, NDManager manager) {
+        int c = (int) dims[0];
+        int hw = (int) (dims[1] * dims[2]);
         float[] out = new float[n * c];
         for (int m = 0; m < n; m++) {
-            int at = (int) (choices[m].y() * s[3] + choices[m].x());
+            int at = (int) (choices[m].y() * dims[2] + choices[m].x());
             for (int k = 0; k < c; k++) {
                 out[m * c + k] = all[(m * c + k) * hw + at];
             }
         }
-        return seed.getManager().create(out, new Shape(n, c, 1, 1));
+        return manager.create(out, new Shape(n, c, 1, 1));
     }
 
     /**

@@ -159,7 +159,7 @@ public final class LayerwiseBackprop implements Attribution {
             Selection sel = Selection.resolve(net, target, seeded, net.forwardTo(input, seeded), n);
             Cone cone = Cone.of(spec, seeded, sel.choices);
             if (cone != null) {
-                Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, cone.cropSeed(sel.seed, sel.choices));
+                Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, cone.cropSeed(sel.seedValues, net.spec().outputShape(seeded), sel.choices, input.getManager()));
                 float[] maps = cone.paste(p.signal, input.getShape().getShape());
                 p.signal.close();
                 return new Pass(input.getManager().create(maps, input.getShape()), null, sel, p.applied, p.onPath);
@@ -221,7 +221,7 @@ public final class LayerwiseBackprop implements Attribution {
             }
             if (cone == null) {
                 sel = Selection.resolve(net, target, seeded, outs[seeded], n);
-                signals[seeded] = sel.seed;
+                signals[seeded] = sel.seed();
             } else {
                 sel = null;
                 signals[seeded] = seed;

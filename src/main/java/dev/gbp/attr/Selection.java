@@ -2,22 +2,36 @@ package dev.gbp.attr;
 
 import dev.gbp.model.ReceptiveField;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 
 /** A target resolved on one batch: the chosen neurons, the seed, and the network's predictions. */
 final class Selection {
     final NeuronChoice[] choices;
-    final NDArray seed;
+    /** The seed's values, laid out as the seeded node's output (N x ...): one-hot per image for the targets there are. */
+    final float[] seedValues;
     final int[] predicted;
     final float[] probability;
+    private final NDArray out;
+    private NDArray seed;
 
-    private Selection(NeuronChoice[] choices, NDArray seed, int[] predicted, float[] probability) {
+    private Selection(NeuronChoice[] choices, float[] seedValues, NDArray out, int[] predicted, float[] probability) {
         this.choices = choices;
-        this.seed = seed;
+        this.seedValues = seedValues;
+        this.out = out;
         this.predicted = predicted;
         this.probability = probability;
+    }
+
+    /**
+     * The seed as an array shaped like the seeded node's output, made on first use (a walk on cones never needs the
+     * whole array: {@link Cone#cropSeed} reads {@link #seedValues}).
+     */
+    NDArray seed() {
+        if (seed == null) {
+            seed = out.getManager().create(seedValues, out.getShape());
+        }
+        return seed;
     }
 
     /**
@@ -58,9 +72,7 @@ final class Selection {
                     ? ReceptiveField.interior(net.spec(), seeded) : null;
             choices = TargetSelector.select(effective, seeded, values, dims, n, seed, allowed);
         }
-        Shape shape = out.getShape();
-        NDArray seedArray = out.getManager().create(seed, shape);
-        return new Selection(choices, seedArray, predicted, probability);
+        return new Selection(choices, seed, out, predicted, probability);
     }
 
     private static float[] slice(float[] a, int i, int k) {
