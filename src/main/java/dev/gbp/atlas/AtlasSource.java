@@ -163,13 +163,16 @@ public sealed interface AtlasSource extends Serializable {
         }
     }
 
-    /** Picture files under {@code root}, by their paths relative to it, sorted. */
-    record Pictures(String root, List<String> relative, ImageFiles.Resize resize) implements AtlasSource {
+    /**
+     * Picture files under {@code root}, by their paths relative to it, sorted; each fitted to the model's input as
+     * {@code resize} says, and refused before decoding when it has more than {@code maxPixels} pixels.
+     */
+    record Pictures(String root, List<String> relative, ImageFiles.Resize resize, long maxPixels) implements AtlasSource {
         /** Extensions of the pictures a folder's tree is searched for. */
         public static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
 
         /** Every PNG and JPEG file under {@code root}, sorted by relative path ('/'-separated). */
-        public static Pictures of(Path root, ImageFiles.Resize resize) {
+        public static Pictures of(Path root, ImageFiles.Resize resize, long maxPixels) {
             if (!Files.isDirectory(root)) {
                 throw new DataException("--images " + root + ": not a folder (the atlas reads a folder tree of PNG and"
                         + " JPEG files)");
@@ -189,16 +192,16 @@ public sealed interface AtlasSource extends Serializable {
                 throw new DataException(root + " holds no PNG or JPEG files");
             }
             found.sort(null);
-            return new Pictures(root.toAbsolutePath().toString(), List.copyOf(found), resize);
+            return new Pictures(root.toAbsolutePath().toString(), List.copyOf(found), resize, maxPixels);
         }
 
         /** These picture files, in this order, each named by its path as given. */
-        public static Pictures files(List<Path> files, ImageFiles.Resize resize) {
+        public static Pictures files(List<Path> files, ImageFiles.Resize resize, long maxPixels) {
             List<String> names = new ArrayList<>(files.size());
             for (Path p : files) {
                 names.add(p.toString());
             }
-            return new Pictures("", List.copyOf(names), resize);
+            return new Pictures("", List.copyOf(names), resize, maxPixels);
         }
 
         @Override
@@ -227,7 +230,8 @@ public sealed interface AtlasSource extends Serializable {
             for (long i : indices) {
                 files.add(Path.of(root, relative.get(Math.toIntExact(i))));
             }
-            return ImageFiles.read(files, input[0], input[1], input[2], resize, new ArrayList<>(), new ArrayList<>(), r -> { });
+            return ImageFiles.read(files, input[0], input[1], input[2], resize, maxPixels, new ArrayList<>(), new ArrayList<>(),
+                    r -> { });
         }
     }
 }

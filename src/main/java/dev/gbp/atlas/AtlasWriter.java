@@ -2,6 +2,7 @@ package dev.gbp.atlas;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gbp.io.AtlasLayout;
 import dev.gbp.render.Normalization;
 import dev.gbp.render.Pictures;
 import java.awt.image.BufferedImage;
@@ -29,11 +30,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class AtlasWriter {
     /** The format name in {@code atlas.json}. */
-    public static final String FORMAT = "gbp-atlas/1";
+    public static final String FORMAT = AtlasLayout.FORMAT;
     /** The Parquet table's folder. */
     public static final String TABLE = "atlas.parquet";
     /** The folder of patch pictures: {@code c<channel>-r<rank>-image.png} and {@code -map.png}. */
-    public static final String PATCHES = "patches";
+    public static final String PATCHES = AtlasLayout.PATCHES;
     /** Patches are drawn about this many pixels across. */
     static final int PATCH_SIZE = 64;
 
@@ -42,9 +43,9 @@ public final class AtlasWriter {
     /** Writes everything into {@code dir} (which exists and is empty). */
     public static void write(Path dir, SparkSession spark, AtlasJob.Result r, AtlasSource source, String model)
             throws IOException {
-        writeJson(dir.resolve("atlas.json"), r, source, model);
+        writeJson(dir.resolve(AtlasLayout.JSON), r, source, model);
         writeTable(dir.resolve(TABLE), spark, r, source);
-        writePatches(dir.resolve(PATCHES), r);
+        writePatches(dir, r);
         Files.writeString(dir.resolve("atlas.html"), html(r, source, model), StandardCharsets.UTF_8);
     }
 
@@ -112,12 +113,11 @@ public final class AtlasWriter {
     }
 
     /** Each winner's image crop and map crop as PNG files. */
-    static void writePatches(Path dir, AtlasJob.Result r) throws IOException {
-        Files.createDirectories(dir);
+    static void writePatches(Path atlas, AtlasJob.Result r) throws IOException {
+        Files.createDirectories(atlas.resolve(PATCHES));
         for (Patch p : r.patches()) {
-            String stem = "c" + p.winner().channel() + "-r" + p.winner().rank();
-            Pictures.writePng(imagePatch(p), dir.resolve(stem + "-image.png"));
-            Pictures.writePng(mapPatch(p), dir.resolve(stem + "-map.png"));
+            Pictures.writePng(imagePatch(p), atlas.resolve(AtlasLayout.patch(p.winner().channel(), p.winner().rank(), false)));
+            Pictures.writePng(mapPatch(p), atlas.resolve(AtlasLayout.patch(p.winner().channel(), p.winner().rank(), true)));
         }
     }
 
@@ -183,13 +183,13 @@ public final class AtlasWriter {
                     .append(" &middot; top ").append(String.format(Locale.ROOT, "%.3g", best)).append("</h2>")
                     .append("<div class=\"pair\"><div class=\"grid\">");
             for (Patch p : e.getValue()) {
-                b.append("<img src=\"").append(PATCHES).append("/c").append(c).append("-r").append(p.winner().rank())
-                        .append("-image.png\" alt=\"\" title=\"").append(esc(title(p, source))).append("\">");
+                b.append("<img src=\"").append(AtlasLayout.patch(c, p.winner().rank(), false))
+                        .append("\" alt=\"\" title=\"").append(esc(title(p, source))).append("\">");
             }
             b.append("</div><div class=\"grid\">");
             for (Patch p : e.getValue()) {
-                b.append("<img src=\"").append(PATCHES).append("/c").append(c).append("-r").append(p.winner().rank())
-                        .append("-map.png\" alt=\"\" title=\"").append(esc(title(p, source))).append("\">");
+                b.append("<img src=\"").append(AtlasLayout.patch(c, p.winner().rank(), true))
+                        .append("\" alt=\"\" title=\"").append(esc(title(p, source))).append("\">");
             }
             b.append("</div></div></div>\n");
         }

@@ -4,13 +4,11 @@ import dev.gbp.atlas.AtlasJob;
 import dev.gbp.atlas.AtlasSource;
 import dev.gbp.atlas.AtlasWriter;
 import dev.gbp.atlas.Sparks;
-import dev.gbp.data.ImageFiles;
 import dev.gbp.engine.TorchRuntime;
 import dev.gbp.io.AtomicDirectory;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -36,19 +34,7 @@ final class AtlasCommand implements Callable<Integer> {
     ModelOption model;
 
     @Mixin
-    DataOption data;
-
-    @Option(names = "--split", paramLabel = "SPLIT", description = "Split of a data folder: test or train (default: test).")
-    String split;
-
-    @Option(names = "--images", paramLabel = "DIR",
-            description = {"A folder tree of PNG and JPEG pictures of any size, resized to the model's input (instead of",
-                "--data). Images are named by their path relative to DIR, sorted."})
-    Path images;
-
-    @Option(names = "--resize", paramLabel = "HOW",
-            description = "How --images pictures are fitted to the model's input: stretch or crop (default: stretch).")
-    String resize;
+    ImageSource source;
 
     @Option(names = "--layer", required = true, paramLabel = "L",
             description = "The layer (node name or index) whose channels the atlas ranks; it must have channels x height x width output.")
@@ -58,15 +44,8 @@ final class AtlasCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "9", paramLabel = "K", description = "Images per channel (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--master", defaultValue = Sparks.DEFAULT_MASTER, paramLabel = "URL",
-            description = {"Spark master: local[*] (default: Spark inside gbp, every core), local[N], or a cluster's",
-                "spark://, k8s:// or yarn (run gbp through spark-submit for those; see the README)."})
-    String master;
-
-    @Range(min = 1, max = 1_000_000)
-    @Option(names = "--partitions", paramLabel = "N",
-            description = "Partitions of the images (default: 4 per task slot in local mode, else 200).")
-    Integer partitions;
+    @Mixin
+    SparkOptions spark;
 
     @Range(min = 1, max = Ranges.MAX_BATCH)
     @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
@@ -85,58 +64,41 @@ final class AtlasCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = Main.messages(spec);
-        boolean pictures = images != null;
-        if (pictures && data.data != null) {
-            throw new UsageException("--data and --images exclude each other: give the data folder or the picture folder");
+        if (source.skip != 0) {
+            throw new UsageException("--skip applies to explain and explore: the atlas ranks every image");
         }
-        if (pictures && split != null) {
-            throw new UsageException("--split chooses part of a data folder and does not apply to --images");
-        }
-        if (!pictures && resize != null) {
-            throw new UsageException("--resize fits --images pictures to the model and does not apply to --data");
-        }
-        int slots = Sparks.localSlots(master);
+        int slots = spark.localSlots();
         ModelSpec modelSpec = ModelSpec.read(model.path().resolve(Network.MODEL_FILE));
         int layerIndex = dev.gbp.atlas.AtlasScan.layer(modelSpec, layer);
-        AtlasSource source;
-        if (pictures) {
-            ImageFiles.Resize how = resize == null ? ImageFiles.Resize.STRETCH : parseResize(resize);
-            source = AtlasSource.Pictures.of(images, how);
-        } else {
-            ModelInput.requireCifarData(modelSpec, true);
-            source = AtlasSource.Records.of(data.resolve(err), SplitOption.parse(split == null ? "test" : split));
-        }
-        if (top > source.size()) {
-            throw new UsageException("--top " + top + " asks for more images than the " + source.size() + " there are");
+        AtlasSource images = source.spark(modelSpec, err);
+        if (top > images.size()) {
+            throw new UsageException("--top " + top + " asks for more images than the " + images.size() + " there are");
         }
         output.check();
         // In local mode the tasks share this process's PyTorch threads: one each unless --threads says otherwise.
         int threads = options.threadsGiven() ? options.threads() : slots > 0 ? Math.max(1, TorchRuntime.DEFAULT_THREADS / slots) : 1;
         TorchRuntime.start(threads);
-        int parts = partitions != null ? partitions : slots > 0 ? 4 * slots : 200;
+        int parts = spark.partitions(slots);
+        String master = spark.master();
         err.printf(Locale.ROOT, "atlas of %s (%s) over %s on Spark %s, %d partitions%n", modelSpec.layer(layerIndex).name(),
-                describe(modelSpec.outputShape(layerIndex)), source.describe(), master, parts);
+                describe(modelSpec.outputShape(layerIndex)), images.describe(), master, parts);
         err.println("Spark's log (warnings and errors): " + Logs.file());
         err.flush();
         AtlasJob.Bundle bundle = AtlasJob.Bundle.read(model.path());
         SparkSession session = Sparks.session(master, sparkUi);
         try (AtomicDirectory out = AtomicDirectory.create(output.out, output.force)) {
-            AtlasJob.Result r = AtlasJob.run(session, modelSpec, bundle, source,
+            AtlasJob.Result r = AtlasJob.run(session, modelSpec, bundle, images,
                     new AtlasJob.Request(layer, top, parts, batchSize, threads));
-            AtlasWriter.write(out.path(), session, r, source, model.path().toString());
+            AtlasWriter.write(out.path(), session, r, images, model.name());
             out.commit();
             err.printf(Locale.ROOT, "ranked %d images in %.1f s (%.0f images/s), reconstructed %d patches in %.1f s%n",
-                    source.size(), r.scanNanos() / 1e9, source.size() / (r.scanNanos() / 1e9), r.patches().size(),
+                    images.size(), r.scanNanos() / 1e9, images.size() / (r.scanNanos() / 1e9), r.patches().size(),
                     r.reconstructNanos() / 1e9);
             err.println("wrote " + output.out.resolve("atlas.html") + ", atlas.json and " + AtlasWriter.TABLE + "/");
         } finally {
             session.stop();
         }
         return Main.EXIT_OK;
-    }
-
-    private static ImageFiles.Resize parseResize(String s) {
-        return ImageFiles.Resize.parse(s);
     }
 
     private static String describe(long[] shape) {

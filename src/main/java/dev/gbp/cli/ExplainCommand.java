@@ -99,15 +99,9 @@ final class ExplainCommand implements Callable<Integer> {
                 ExplainJob.TABLE + "/, written by a Spark job, for data sets too large for a folder of pictures."})
     String format;
 
-    @Option(names = "--master", paramLabel = "URL",
-            description = {"With --format parquet: the Spark master, local[*] (default: Spark inside gbp), local[N] or",
-                "a cluster's (through spark-submit; see the README)."})
-    String master;
-
-    @Range(min = 1, max = 1_000_000)
-    @Option(names = "--partitions", paramLabel = "N",
-            description = "With --format parquet: partitions of the images (default: 4 per task slot in local mode, else 200).")
-    Integer partitions;
+    /** With --format parquet only. */
+    @Mixin
+    SparkOptions spark;
 
     @Option(names = "--dump-activations",
             description = "Also write activations.npz: the normalised input, every layer's output and the logits.")
@@ -124,8 +118,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (parquet) {
             return parquet(err);
         }
-        if (master != null || partitions != null) {
-            throw new UsageException((master != null ? "--master" : "--partitions") + " runs a Spark job and applies to"
+        if (spark.given()) {
+            throw new UsageException((spark.master != null ? "--master" : "--partitions") + " runs a Spark job and applies to"
                     + " --format parquet only");
         }
         // The options first, then the model, target, method and images; the output folder last.
@@ -152,7 +146,7 @@ final class ExplainCommand implements Callable<Integer> {
             // so memory does not grow with the run (--format parquet for runs too large for a folder of pictures).
             try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force);
                     ProgressBar bar = n > batchSize ? ProgressBars.create("explain", n, "img") : null;
-                    ExplainWriter.Stream w = ExplainWriter.stream(dir.path(), model.path().toString(), net.spec(), chosen,
+                    ExplainWriter.Stream w = ExplainWriter.stream(dir.path(), model.name(), net.spec(), chosen,
                             sel.sources(), sel.indices(), norm, scaled, true, bar == null ? null : bar::step)) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
@@ -192,13 +186,8 @@ final class ExplainCommand implements Callable<Integer> {
         MethodNames.check("--method", List.of(method));
         Methods.Options mo = methodOptions.toOptions();
         source.check();
-        String url = master == null ? Sparks.DEFAULT_MASTER : master;
-        int slots;
-        try {
-            slots = Sparks.localSlots(url);
-        } catch (GbpInputException e) {
-            throw new UsageException("--master: " + e.problem());
-        }
+        String url = spark.master();
+        int slots = spark.localSlots();
         ModelSpec modelSpec = ModelSpec.read(model.path().resolve(Network.MODEL_FILE));
         AtlasSource images = source.spark(modelSpec, err);
         long skip = source.skip;
@@ -217,7 +206,7 @@ final class ExplainCommand implements Callable<Integer> {
             targetSpec = t.spec();
         }
         output.check();
-        int parts = partitions != null ? partitions : slots > 0 ? 4 * slots : 200;
+        int parts = spark.partitions(slots);
         err.printf(Locale.ROOT, "explaining %s of %s (%s, %s) on Spark %s, %d partitions%n", Counts.of(count, "image"),
                 images.describe(), method, targetSpec, url, parts);
         err.println("Spark's log (warnings and errors): " + Logs.file());
@@ -227,7 +216,7 @@ final class ExplainCommand implements Callable<Integer> {
         try (AtomicDirectory dir = AtomicDirectory.create(output.out, output.force)) {
             long t0 = System.nanoTime();
             ExplainJob.Request req = new ExplainJob.Request(method, mo, targetSpec, skip, count, parts, batchSize, threads);
-            ExplainJob.write(dir.path(), session, modelSpec, bundle, images, req, model.path().toString());
+            ExplainJob.write(dir.path(), session, modelSpec, bundle, images, req, model.name());
             dir.commit();
             double secs = (System.nanoTime() - t0) / 1e9;
             err.printf(Locale.ROOT, "explained %s in %.1f s (%.0f images/s)%n", Counts.of(count, "image"), secs, count / secs);

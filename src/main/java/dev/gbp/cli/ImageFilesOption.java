@@ -16,7 +16,8 @@ final class ImageFilesOption {
             description = {"Image files: PNG/JPEG pictures of any size, resized to the model's input as --resize says",
                 "(area averaging; gray pictures are copied to R, G and B for RGB models, colour is converted to gray",
                 "for 1-channel models; transparency is composited over white), or CIFAR .bin files (for models of",
-                "3 x 32 x 32 input). In explain and explore: instead of --data."})
+                "3 x 32 x 32 input); instead of --data. In atlas and explain --format parquet, one folder given alone is",
+                "searched for PNG and JPEG files, named by their paths relative to it."})
     List<Path> images;
 
     @Option(names = "--resize", paramLabel = "HOW",

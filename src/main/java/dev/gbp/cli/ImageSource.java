@@ -69,7 +69,7 @@ final class ImageSource {
         }
         List<Path> given = files.images;
         if (given.size() == 1 && Files.isDirectory(given.get(0))) {
-            return AtlasSource.Pictures.of(given.get(0), files.mode());
+            return AtlasSource.Pictures.of(given.get(0), files.mode(), files.maxPixels);
         }
         if (given.stream().anyMatch(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".bin"))) {
             if (given.size() != 1) {
@@ -84,6 +84,6 @@ final class ImageSource {
                         + ": no such file (with --format parquet, a folder is searched when it is the only --images)");
             }
         }
-        return AtlasSource.Pictures.files(given, files.mode());
+        return AtlasSource.Pictures.files(given, files.mode(), files.maxPixels);
     }
 }

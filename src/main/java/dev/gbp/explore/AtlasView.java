@@ -3,6 +3,7 @@ package dev.gbp.explore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gbp.GbpInputException;
+import dev.gbp.io.AtlasLayout;
 import dev.gbp.model.ModelException;
 import dev.gbp.model.ModelSpec;
 import java.io.IOException;
@@ -24,7 +25,7 @@ public final class AtlasView {
     /** The largest patch picture served. */
     static final long MAX_PATCH_BYTES = 16L << 20;
     /** What {@code gbp atlas} writes, and the only format read. */
-    static final String FORMAT = "gbp-atlas/1";
+    static final String FORMAT = AtlasLayout.FORMAT;
 
     /**
      * What the page needs to know of the atlas.
@@ -65,7 +66,7 @@ public final class AtlasView {
      *     another shape
      */
     public static AtlasView read(Path dir, ModelSpec spec) {
-        Path file = dir.resolve("atlas.json");
+        Path file = dir.resolve(AtlasLayout.JSON);
         JsonNode root;
         try {
             if (!Files.isRegularFile(file)) {
@@ -176,7 +177,7 @@ public final class AtlasView {
                     + ", got " + rank);
         }
         // The name is made of two checked integers: no part of a request reaches the path.
-        Path file = dir.resolve("patches").resolve("c" + c + "-r" + rank + (map ? "-map.png" : "-image.png"));
+        Path file = dir.resolve(AtlasLayout.patch(c, rank, map));
         try {
             if (Files.size(file) > MAX_PATCH_BYTES) {
                 throw new GbpInputException(file + ": larger than a patch may be (" + MAX_PATCH_BYTES + " bytes)");
