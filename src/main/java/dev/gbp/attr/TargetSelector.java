@@ -50,8 +50,14 @@ final class TargetSelector {
             } else if (allowed != null) {
                 chosen = argMaxAllowed(values, base, per, plane, allowed);
             } else {
-                // MaxNeuron and Predicted: the arg-max over the whole layer.
-                chosen = Stats.argMax(values, base, base + per) - base;
+                // MaxNeuron and Predicted: the arg-max over the whole layer and its runner-up, in one pass.
+                long found = argMaxAndRunnerUp(values, base, base + per);
+                chosen = (int) (found >>> 32) - base;
+                float v = values[base + chosen];
+                float competitor = Float.intBitsToFloat((int) found);
+                out[i] = choice(layer, chosen, plane, width, v, competitor);
+                seed[base + chosen] = target.isNeuronTarget() ? v : 1f;
+                continue;
             }
             float v = values[base + chosen];
             float competitor = Float.NEGATIVE_INFINITY;
@@ -60,14 +66,39 @@ final class TargetSelector {
                     competitor = values[base + k];
                 }
             }
-            float gap = competitor == Float.NEGATIVE_INFINITY ? 0f : v - competitor;
-            int c = chosen / plane;
-            int rem = chosen % plane;
-            out[i] = new NeuronChoice(layer, c, rem / width, rem % width, v, gap);
+            out[i] = choice(layer, chosen, plane, width, v, competitor);
             boolean unit = target instanceof Target.Fixed f && f.unitSeed();
             seed[base + chosen] = target.isNeuronTarget() && !unit ? v : 1f;
         }
         return out;
+    }
+
+    /** Neuron {@code chosen} (flat c, y, x index) of value {@code v}, its gap to {@code competitor} (0 when it has none). */
+    private static NeuronChoice choice(int layer, int chosen, int plane, int width, float v, float competitor) {
+        float gap = competitor == Float.NEGATIVE_INFINITY ? 0f : v - competitor;
+        int rem = chosen % plane;
+        return new NeuronChoice(layer, chosen / plane, rem / width, rem % width, v, gap);
+    }
+
+    /**
+     * The first maximum of {@code a[from..to)} (as {@link Stats#argMax}) and the largest of the other values (negative
+     * infinity when there is none), in one pass: the index in the high 32 bits, the runner-up's float bits in the low.
+     */
+    static long argMaxAndRunnerUp(float[] a, int from, int to) {
+        int best = from;
+        float max = a[from];
+        float second = Float.NEGATIVE_INFINITY;
+        for (int k = from + 1; k < to; k++) {
+            float x = a[k];
+            if (x > max) {
+                second = Math.max(second, max);
+                max = x;
+                best = k;
+            } else if (x > second) {
+                second = x;
+            }
+        }
+        return ((long) best << 32) | (Float.floatToRawIntBits(second) & 0xffffffffL);
     }
 
     /** The first maximum, in c, y, x order, among the allowed positions of every channel. */
