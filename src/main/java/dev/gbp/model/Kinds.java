@@ -185,18 +185,39 @@ final class Kinds {
                     && l.symmetricPadding() && l.padding[0] <= l.kernel[0] - 1 && l.padding[1] <= l.kernel[1] - 1;
         }
 
+        /**
+         * Whether the convolution is 1 x 1 with a stride above 1 and no padding: a 1 x 1 stride-1 convolution of every
+         * stride-th input position, so its input gradient is that convolution's transposed, scattered back onto the
+         * positions it read. libtorch's own backward of these (ResNet-50's downsampling shortcuts) stops the process on
+         * this project's AMD EPYC machines with SIGFPE, a division by zero in oneDNN's brgemm blocking heuristic.
+         */
+        static boolean stridedPointwise(LayerSpec l) {
+            return l.kernel[0] == 1 && l.kernel[1] == 1 && (l.stride[0] > 1 || l.stride[1] > 1) && l.dilation[0] == 1
+                    && l.dilation[1] == 1 && l.groups == 1 && Arrays.equals(l.padding, new int[4]);
+        }
+
         @Override
         public boolean hasClosedFormBackward(LayerSpec l) {
-            return transposable(l);
+            return transposable(l) || stridedPointwise(l);
         }
 
         @Override
         public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
-            if (!transposable(l)) {
+            if (!hasClosedFormBackward(l)) {
                 return null;
             }
             NDArray k = cache.get("kernel", () -> flippedTransposed(param(block, "weight")));
-            return new NDList(transposedConv(l, g, k));
+            NDArray read = transposedConv(l, g, k);
+            if (!stridedPointwise(l)) {
+                return new NDList(read);
+            }
+            NDArray x = inputs.singletonOrThrow();
+            NDArray out = read.getManager().zeros(x.getShape(), read.getDataType());
+            long[] s = read.getShape().getShape();
+            out.set(new NDIndex(":, :, 0:{}:{}, 0:{}:{}", (s[2] - 1) * l.stride[0] + 1, l.stride[0],
+                    (s[3] - 1) * l.stride[1] + 1, l.stride[1]), read);
+            read.close();
+            return new NDList(out);
         }
 
         /** Both steps in one convolution, with the scale folded into the flipped kernel. */
