@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Convert an ONNX model into a gbp model bundle (model.json and weights.npz).",
             "",
             "Reads CNNs made of Conv, BatchNormalization, Relu, Clip (ReLU6), MaxPool, AveragePool,",
-            "GlobalAveragePool, Add, Concat, Pad, Flatten/Reshape, Gemm/MatMul, Dropout and Identity, opsets 11-17;",
+            "GlobalAveragePool, ReduceMean (over H and W), Add, Concat, Pad, Flatten/Reshape, Gemm/MatMul, Dropout and",
+            "Identity, opsets 11-17;",
             "shape computations are folded with the input size. See docs/ONNX.md.", ""})
 final class ImportCommand implements Callable<Integer> {
     @Spec

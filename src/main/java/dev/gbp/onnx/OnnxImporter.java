@@ -37,7 +37,7 @@ import java.util.TreeMap;
 public final class OnnxImporter {
     /** The ONNX operators that become layers (the rest of {@link ConstantFolding#OPS} only on constants). */
     public static final List<String> SUPPORTED_OPS = List.of("Conv", "Gemm", "MatMul", "Add", "BatchNormalization",
-            "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Squeeze", "Concat",
+            "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Flatten", "Reshape", "Squeeze", "Concat",
             "Pad", "Identity", "Dropout", "Constant", "Shape");
     static final int MIN_OPSET = 7;
     static final int MAX_OPSET = 18;
@@ -285,6 +285,7 @@ public final class OnnxImporter {
             case "Clip": clip(n); break;
             case "MaxPool": case "AveragePool": pool(n); break;
             case "GlobalAveragePool": globalAveragePool(n); break;
+            case "ReduceMean": reduceMean(n); break;
             case "Flatten": flatten(n); break;
             case "Reshape": reshape(n); break;
             case "Squeeze": squeeze(n); break;
@@ -644,6 +645,30 @@ public final class OnnxImporter {
             l.json.put("count_include_pad", false);
             put(n, new Value(l.name, shape, false));
         }
+    }
+
+    /**
+     * ReduceMean over the two spatial axes of an image (MNASNet's {@code x.mean([2, 3])}): a global average pool, flat
+     * (N x C) when {@code keepdims} is 0, else as GlobalAveragePool.
+     */
+    private void reduceMean(NodeProto n) {
+        Value x = image(n, 0);
+        Tensor axesInput = n.getInputCount() > 1 ? constInput(n, 1, "axes") : null;
+        long[] axes = axesInput != null ? axesInput.longData() : Attrs.ints(n, "axes", null);
+        Set<Long> a = new HashSet<>();
+        for (long v : axes == null ? new long[0] : axes) {
+            a.add(v < 0 ? v + 4 : v);
+        }
+        if (!a.equals(Set.of(2L, 3L))) {
+            throw fail(n, "averages " + dims(x.shape()) + " over axes " + (axes == null ? "all" : Arrays.toString(axes))
+                    + "; gbp supports ReduceMean over the spatial axes 2 and 3 only (a global average pool)");
+        }
+        if (Attrs.i(n, "keepdims", 1) != 0) {
+            globalAveragePool(n);
+            return;
+        }
+        Layer l = emit(n, "global_avgpool", List.of(x));
+        put(n, new Value(l.name, new long[] {x.shape()[0], x.shape()[1]}, true));
     }
 
     /** x becomes (N, rest): a flatten layer, or nothing when gbp already holds x flat. */

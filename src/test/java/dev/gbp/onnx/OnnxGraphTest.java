@@ -102,6 +102,30 @@ class OnnxGraphTest {
     }
 
     @Test
+    void reduceMeanOverHeightAndWidthIsAGlobalAveragePool() throws IOException {
+        // MNASNet ends with x.mean([2, 3]): ReduceMean(axes 2, 3, keepdims 0) feeding Gemm; -1, -2 name the same axes.
+        for (long[] axes : new long[][] {{2, 3}, {-1, -2}}) {
+            Path f = write(info("x", "N", 3, 6, 8), List.of(
+                    node("Conv", "c", List.of("x", "w1"), "c1", ints("pads", 1, 1, 1, 1)),
+                    node("Relu", "r", List.of("c1"), "r1"),
+                    node("ReduceMean", "mean", List.of("r1"), "m", ints("axes", axes),
+                            AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT).setI(0).build()),
+                    node("Gemm", "fc", List.of("m", "w2", "b2"), "logits",
+                            AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT).setI(1).build())),
+                    List.of(floats("w1", new long[] {16, 3, 3, 3}), floats("w2", new long[] {4, 16}), floats("b2", new long[] {4})));
+            ImportedModel m = OnnxImporter.read(f);
+            assertEquals(List.of("conv2d", "relu", "global_avgpool", "linear"),
+                    m.nodes().stream().map(x -> x.get("type").asText()).toList());
+        }
+        Path f = write(info("x", "N", 3, 6, 8), List.of(
+                node("ReduceMean", "mean", List.of("x"), "m", ints("axes", 1, 2, 3)),
+                node("Flatten", "", List.of("m"), "logits")), List.of());
+        OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.read(f));
+        assertTrue(e.getMessage().contains("node 'mean' (ReduceMean)") && e.getMessage().contains("spatial axes 2 and 3 only"),
+                e.getMessage());
+    }
+
+    @Test
     void symbolicImageSizeAndBroadcastAddAreRefused() throws IOException {
         Path f = write(info("x", "N", 3, "H", 9), List.of(node("Flatten", "f", List.of("x"), "logits")), List.of());
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxImporter.read(f));
