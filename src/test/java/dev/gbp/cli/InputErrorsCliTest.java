@@ -370,7 +370,8 @@ class InputErrorsCliTest {
         }
         r = CliTest.run("import", onnx, "--mean", "0,0,0", "--std", "1,1,1", "--out", out, "--classes", big.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("holds " + (ImportCommand.MAX_CLASSES_BYTES + 1) + " bytes"), r.err());
+        assertTrue(r.err().contains("is " + (ImportCommand.MAX_CLASSES_BYTES + 1) + " bytes; a file of class names may be at most "
+                + ImportCommand.MAX_CLASSES_BYTES + " (4 MiB)"), r.err());
 
         Path wide = Files.createDirectories(tmp.resolve("wide-input"));
         ModelSpec spec = new ModelSpec(new int[] {3, 1024, 1024}, List.of("a", "b"), new float[] {0, 0, 0},
