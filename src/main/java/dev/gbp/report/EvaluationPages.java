@@ -126,7 +126,7 @@ public final class EvaluationPages {
                 .append(" weights are randomised; a line that stays high means the map does not depend on those weights. The spread")
                 .append(" over the images is drawn per method further down, where it does not hide the other lines.</p>");
         b.append("<p class=muted>Target <code>").append(Html.esc(r.target().spec())).append("</code>, ").append(r.images())
-                .append(" images. ").append(Html.esc(capitalise(SanityCheck.positionDescription(r.target(), r.position()))))
+                .append(r.images() == 1 ? " image. " : " images. ").append(Html.esc(capitalise(SanityCheck.positionDescription(r.target(), r.position()))))
                 .append(". ")
                 .append(r.target().isNeuronTarget()
                         ? "Only the blocks at or below the target's layer are randomised: the layers above cannot change a neuron's map, so testing them would prove nothing."

@@ -38,7 +38,7 @@ final class Html {
             "body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;margin:0;background:#f6f6f4;color:#222}",
             "header{background:#1f2933;color:#f5f7fa;padding:18px 28px}",
             "header h1{margin:0 0 6px;font-size:22px} header p{margin:2px 0;color:#cbd2d9;font-size:14px}",
-            "main{padding:12px 28px 40px;max-width:1500px}",
+            "main{padding:12px 28px 40px;max-width:1500px} main img{max-width:100%;height:auto}",
             "h2{font-size:18px;margin:26px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}",
             "p.note{font-size:14px;color:#444;max-width:1000px;line-height:1.45}",
             ".grid{display:flex;flex-wrap:wrap;gap:10px}",
