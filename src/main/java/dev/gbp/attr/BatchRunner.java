@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.gbp.GbpInputException;
 import dev.gbp.data.CifarImages;
-import dev.gbp.model.Classifier;
 import dev.gbp.model.Network;
 import java.util.function.IntConsumer;
 
@@ -52,12 +51,7 @@ public final class BatchRunner {
             try (NDScope scope = new NDScope()) {
                 NDArray x = net.preprocess(net.manager(), images, from, to);
                 Target part = target instanceof Target.Fixed f ? f.slice(from, to) : target;
-                r = method.attribute(x, part);
-                if (!r.hasPredictions()) {
-                    // Neuron targets stop at their layer; the metadata still wants the prediction.
-                    Classifier.Predictions p = Classifier.predict(net, x);
-                    r = r.withPredictions(p.classes(), p.probabilities());
-                }
+                r = method.attributeWithPredictions(x, part, net);
             }
             System.arraycopy(r.maps(), 0, maps, from * per, (to - from) * per);
             for (int i = 0; i < to - from; i++) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.gbp.engine.SeededBackward;
 import ai.djl.ndarray.NDList;
+import dev.gbp.model.Classifier;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
 import dev.gbp.model.Network;
@@ -115,6 +116,32 @@ public final class LayerwiseBackprop implements Attribution {
     }
 
     /**
+     * As {@link Attribution#attributeWithPredictions}; a neuron target whose cones are cropped chooses its neurons
+     * from the same forward pass that predicts (the whole network instead of the layers up to the target's node).
+     */
+    @Override
+    public AttributionResult attributeWithPredictions(NDArray input, Target target, Network network) {
+        if (network != net || !cropsFirst(target, ModelSpec.GRAPH_INPUT)) {
+            return Attribution.super.attributeWithPredictions(input, target, network);
+        }
+        try (NDScope scope = new NDScope()) {
+            Classifier.Predictions[] predictions = new Classifier.Predictions[1];
+            Pass p = pass(input, target, ModelSpec.GRAPH_INPUT, predictions);
+            AttributionResult r = p.result(rule.id(), target, input, p.signal.toFloatArray());
+            if (r.hasPredictions()) {
+                return r;
+            }
+            Classifier.Predictions c = predictions[0] != null ? predictions[0] : Classifier.predict(net, input);
+            return r.withPredictions(c.classes(), c.probabilities());
+        }
+    }
+
+    /** Whether a walk down to node {@code below} runs the choosing forward pass first (and may crop). */
+    private boolean cropsFirst(Target target, int below) {
+        return crop && below == ModelSpec.GRAPH_INPUT && target.isNeuronTarget() && mayCrop(target.layer(net.spec()));
+    }
+
+    /**
      * Runs the forward pass up to the target's node and the backward walk down to the output of node
      * {@code below} ({@link ModelSpec#GRAPH_INPUT}: the network's input), whose signal it returns. Call
      * inside an NDScope: the arrays of the returned pass belong to it.
@@ -143,6 +170,14 @@ public final class LayerwiseBackprop implements Attribution {
     }
 
     Pass pass(NDArray input, Target target, int below) {
+        return pass(input, target, below, null);
+    }
+
+    /**
+     * As {@link #pass(NDArray, Target, int)}; when {@code predictions} is given and the neurons are chosen by a
+     * forward pass of their own, that pass runs the whole network and leaves its predictions in {@code predictions[0]}.
+     */
+    private Pass pass(NDArray input, Target target, int below, Classifier.Predictions[] predictions) {
         ModelSpec spec = net.spec();
         int seeded = target.layer(spec);
         if (below < ModelSpec.GRAPH_INPUT || below > seeded) {
@@ -154,9 +189,17 @@ public final class LayerwiseBackprop implements Attribution {
             throw new IllegalArgumentException(Target.layerLabel(spec, below) + " does not feed "
                     + Target.layerLabel(spec, seeded));
         }
-        if (crop && below == ModelSpec.GRAPH_INPUT && target.isNeuronTarget() && mayCrop(seeded)) {
+        if (cropsFirst(target, below)) {
             int n = (int) input.getShape().get(0);
-            Selection sel = Selection.resolve(net, target, seeded, net.forwardTo(input, seeded), n);
+            NDArray chooser;
+            if (predictions != null) {
+                NDArray[] both = net.forwardKeeping(input, seeded);
+                predictions[0] = Classifier.ofLogits(both[1]);
+                chooser = both[0];
+            } else {
+                chooser = net.forwardTo(input, seeded);
+            }
+            Selection sel = Selection.resolve(net, target, seeded, chooser, n);
             Cone cone = Cone.of(spec, seeded, sel.choices);
             if (cone != null) {
                 Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, cone.cropSeed(sel.seedValues, net.spec().outputShape(seeded), sel.choices, input.getManager()));

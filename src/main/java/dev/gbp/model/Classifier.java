@@ -42,8 +42,19 @@ public final class Classifier {
      */
     public static Predictions predict(Network net, NDArray input) {
         try (NDScope scope = new NDScope()) {
-            float[] p = net.forward(input, false).softmax(1).toFloatArray();
-            return new Predictions(p, net.spec().classes().size());
+            return ofLogits(net.forward(input, false));
+        }
+    }
+
+    /**
+     * Predictions from a batch's logits.
+     *
+     * @param logits N x classes
+     * @return the softmax outputs of every image
+     */
+    public static Predictions ofLogits(NDArray logits) {
+        try (NDScope scope = new NDScope()) {
+            return new Predictions(logits.softmax(1).toFloatArray(), (int) logits.getShape().get(1));
         }
     }
 

@@ -246,7 +246,29 @@ public final class Network implements AutoCloseable {
         return forwardTo(x, last, false);
     }
 
+    /**
+     * Runs the whole network once in inference mode and returns both node {@code keep}'s output and the logits, as a
+     * {@link #forwardTo} to each would give them, for the price of one pass.
+     *
+     * @param x normalised images, N x C x H x W
+     * @param keep a node whose output is wanted as well
+     * @return {keep's output, the logits}
+     */
+    public NDArray[] forwardKeeping(NDArray x, int keep) {
+        NDArray[] kept = new NDArray[1];
+        NDArray logits = forwardTo(x, blocks.length - 1, false, keep, kept);
+        if (keep == blocks.length - 1) {
+            return new NDArray[] {logits, logits};
+        }
+        // A node the logits do not depend on is not run on the way to them.
+        return new NDArray[] {kept[0] != null ? kept[0] : forwardTo(x, keep), logits};
+    }
+
     private NDArray forwardTo(NDArray x, int last, boolean training) {
+        return forwardTo(x, last, training, -1, null);
+    }
+
+    private NDArray forwardTo(NDArray x, int last, boolean training, int keep, NDArray[] kept) {
         if (last < 0) {
             return x;
         }
@@ -262,6 +284,9 @@ public final class Network implements AutoCloseable {
                 in.add(j == ModelSpec.GRAPH_INPUT ? x : outs[j]);
             }
             outs[i] = forwardNode(i, in, training);
+            if (i == keep) {
+                kept[0] = outs[i];
+            }
             for (int j : ins) {
                 if (j != ModelSpec.GRAPH_INPUT && --left[j] == 0) {
                     outs[j] = null; // no later node reads it: let its memory go with the scope

@@ -1,5 +1,6 @@
 package dev.gbp.attr;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -138,6 +139,36 @@ class ConeWalkTest {
         }
         assertTrue(nets >= 4, "fixtures compared: " + nets);
         report("the ONNX fixtures", all); // the gemm fixture's cones all cover its image
+    }
+
+    /**
+     * Explaining with predictions shares one forward pass between choosing the neurons and predicting: the maps, the
+     * neurons and the predictions are exactly those of the separate passes.
+     */
+    @Test
+    void sharedChoosingAndPredictingPassChangesNothing() {
+        try (NDManager m = NDManager.newBaseManager(); Network net = Network.load(Path.of("models/cifar10-cnn"), m)) {
+            byte[] px = new byte[6 * 3 * 32 * 32];
+            new java.util.Random(8).nextBytes(px);
+            dev.gbp.data.CifarImages images = new dev.gbp.data.CifarImages(px, new int[6], dev.gbp.data.CifarImages.DEFAULT_CLASSES);
+            for (String target : List.of("max-neuron:conv3_relu", "channel-max:conv2_relu:5", "max-neuron:conv1_relu")) {
+                Target t = Target.parse(target, net.spec());
+                LayerwiseBackprop guided = GuidedBackprop.of(net);
+                AttributionResult shared = BatchRunner.run(guided, net, images, t, 4, null);
+                dev.gbp.model.Classifier.Predictions p = dev.gbp.model.Classifier.predict(net, images, 4);
+                try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    AttributionResult alone = guided.attribute(net.preprocess(m, images, 0, 6), t);
+                    assertArrayEquals(alone.maps(), shared.maps(), target);
+                    for (int i = 0; i < 6; i++) {
+                        assertEquals(alone.choice(i), shared.choice(i), target + " image " + i);
+                    }
+                }
+                assertArrayEquals(p.classes(), shared.predictedAll(), target);
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(p.probabilities()[i], shared.probability(i), target + " image " + i);
+                }
+            }
+        }
     }
 
     /** A max-neuron target whose cone covers the image walks whole maps, as the cropped walk would not be smaller. */
