@@ -127,12 +127,9 @@ public final class LayerwiseBackprop implements Attribution {
         try (NDScope scope = new NDScope()) {
             Classifier.Predictions[] predictions = new Classifier.Predictions[1];
             Pass p = pass(input, target, ModelSpec.GRAPH_INPUT, predictions);
-            AttributionResult r = p.result(rule.id(), target, input, p.signal.toFloatArray());
-            if (r.hasPredictions()) {
-                return r;
-            }
-            Classifier.Predictions c = predictions[0] != null ? predictions[0] : Classifier.predict(net, input);
-            return r.withPredictions(c.classes(), c.probabilities());
+            Classifier.Predictions c = predictions[0];
+            return p.result(rule.id(), target, input, p.signal.toFloatArray())
+                    .withPredictions(c.classes(), c.probabilities());
         }
     }
 
@@ -202,7 +199,8 @@ public final class LayerwiseBackprop implements Attribution {
             Selection sel = Selection.resolve(net, target, seeded, chooser, n);
             Cone cone = Cone.of(spec, seeded, sel.choices);
             if (cone != null) {
-                Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, cone.cropSeed(sel.seedValues, net.spec().outputShape(seeded), sel.choices, input.getManager()));
+                NDArray seed = cone.cropSeed(sel.seedValues, spec.outputShape(seeded), sel.choices, input.getManager());
+                Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, seed);
                 float[] maps = cone.paste(p.signal, input.getShape().getShape());
                 p.signal.close();
                 return new Pass(input.getManager().create(maps, input.getShape()), null, sel, p.applied, p.onPath);

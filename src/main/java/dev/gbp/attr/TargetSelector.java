@@ -37,6 +37,8 @@ final class TargetSelector {
             int from = 0;
             int to = per;
             int chosen;
+            float competitor = Float.NEGATIVE_INFINITY;
+            boolean runnerUpFound = false;
             if (target instanceof Target.ChannelMax cm) {
                 from = cm.c() * plane;
                 to = from + plane;
@@ -53,15 +55,11 @@ final class TargetSelector {
                 // MaxNeuron and Predicted: the arg-max over the whole layer and its runner-up, in one pass.
                 long found = argMaxAndRunnerUp(values, base, base + per);
                 chosen = (int) (found >>> 32) - base;
-                float v = values[base + chosen];
-                float competitor = Float.intBitsToFloat((int) found);
-                out[i] = choice(layer, chosen, plane, width, v, competitor);
-                seed[base + chosen] = target.isNeuronTarget() ? v : 1f;
-                continue;
+                competitor = Float.intBitsToFloat((int) found);
+                runnerUpFound = true;
             }
             float v = values[base + chosen];
-            float competitor = Float.NEGATIVE_INFINITY;
-            for (int k = from; k < to; k++) {
+            for (int k = from; k < to && !runnerUpFound; k++) {
                 if (k != chosen && (allowed == null || allowed[k % plane]) && values[base + k] > competitor) {
                     competitor = values[base + k];
                 }

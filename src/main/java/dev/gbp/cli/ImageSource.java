@@ -2,6 +2,7 @@ package dev.gbp.cli;
 
 import dev.gbp.GbpInputException;
 import dev.gbp.atlas.AtlasSource;
+import dev.gbp.data.CifarReader;
 import dev.gbp.model.ModelSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,8 +38,13 @@ final class ImageSource {
         if (!given && files.resize != null) {
             throw new UsageException("--resize fits --images pictures to the model and does not apply to --data");
         }
-        SplitOption.parse(split == null ? "test" : split);
+        split();
         files.mode();
+    }
+
+    /** The --split chosen, test by default. */
+    private CifarReader.Split split() {
+        return SplitOption.parse(split == null ? "test" : split);
     }
 
     /**
@@ -51,7 +57,7 @@ final class ImageSource {
         if (files.given()) {
             all = files.read(spec, err);
         } else {
-            all = Selected.fromData(spec, true, data, SplitOption.parse(split == null ? "test" : split), err);
+            all = Selected.fromData(spec, true, data, split(), err);
         }
         return all.range(skip, first, byDefault);
     }
@@ -65,7 +71,7 @@ final class ImageSource {
         check();
         if (!files.given()) {
             ModelInput.requireCifarData(spec, true);
-            return AtlasSource.Records.of(data.resolve(err), SplitOption.parse(split == null ? "test" : split));
+            return AtlasSource.Records.of(data.resolve(err), split());
         }
         List<Path> given = files.images;
         if (given.size() == 1 && Files.isDirectory(given.get(0))) {
@@ -73,15 +79,15 @@ final class ImageSource {
         }
         if (given.stream().anyMatch(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".bin"))) {
             if (given.size() != 1) {
-                throw new UsageException("--images: with --format parquet give one CIFAR-10 .bin file, or pictures");
+                throw new UsageException("--images: a Spark job reads one CIFAR-10 .bin file, or pictures");
             }
             ModelInput.requireCifarData(spec, true);
-            return AtlasSource.Records.of(given.get(0), dev.gbp.data.CifarReader.Split.TEST);
+            return AtlasSource.Records.of(given.get(0), CifarReader.Split.TEST);
         }
         for (Path p : given) {
             if (!Files.isRegularFile(p)) {
                 throw new UsageException("--images " + GbpInputException.quote(p.toString())
-                        + ": no such file (with --format parquet, a folder is searched when it is the only --images)");
+                        + ": no such file (in a Spark job, a folder is searched when it is the only --images)");
             }
         }
         return AtlasSource.Pictures.files(given, files.mode(), files.maxPixels);
