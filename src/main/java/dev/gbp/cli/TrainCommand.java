@@ -79,6 +79,13 @@ final class TrainCommand implements Callable<Integer> {
     @Range(min = 0, max = 64)
     int cutout;
 
+    @Option(names = "--logit-scale", paramLabel = "S", defaultValue = "1",
+            description = "Multiply the logits by S in the loss (a softmax temperature that lets a high --lr train stably,"
+                    + " as in Page's ResNet-9 recipe: 0.125); S is folded into the last linear layer when training ends,"
+                    + " so the bundle gives the logits the loss saw. Above 0 and at most 100 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 0, max = 100, minExclusive = true)
+    double logitScale;
+
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -103,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter messages = Main.messages(spec);
-        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed, testEvery, cutout);
+        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed, testEvery, cutout, logitScale);
         if (init != null && arch != null) {
             throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
         }
@@ -166,7 +173,8 @@ final class TrainCommand implements Callable<Integer> {
                 + " --threads " + TorchRuntime.threads() + (trainLimit == null ? "" : " --train-limit " + trainLimit)
                 + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch)
                 + (config.testEvery() == 1 ? "" : " --test-every " + config.testEvery())
-                + (config.cutout() == 0 ? "" : " --cutout " + config.cutout()));
+                + (config.cutout() == 0 ? "" : " --cutout " + config.cutout())
+                + (config.logitScale() == 1 ? "" : " --logit-scale " + config.logitScale()));
         if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
             root.set("init", json.readTree(init.resolve("training.json").toFile()));
         }
@@ -181,6 +189,11 @@ final class TrainCommand implements Callable<Integer> {
                 + " of the steps from 0.1 x peak, then linear decay to 0");
         hp.put("weight_decay", config.weightDecay());
         hp.put("label_smoothing", config.labelSmoothing());
+        hp.put("logit_scale", config.logitScale());
+        if (config.logitScale() != 1) {
+            hp.put("logit_scale_note", "the loss read the logits times logit_scale; the factor is folded into the last"
+                    + " linear layer's weight and bias, so the bundle's logits are the ones the loss saw");
+        }
         hp.put("augmentation", "random crop 32 with 4-pixel black padding, horizontal flip p=0.5"
                 + (config.cutout() == 0 ? "" : ", cutout " + config.cutout() + "x" + config.cutout() + " (mean colour)"));
         hp.put("seed", config.seed());

@@ -4,10 +4,18 @@ import dev.gbp.GbpInputException;
 
 /**
  * Hyper-parameters of a training run; {@code testEvery}: test accuracy after every n-th epoch and after
- * the last (1: after each); {@code cutout}: the side of the square Cutout masks in each augmented image (0: none).
+ * the last (1: after each); {@code cutout}: the side of the square Cutout masks in each augmented image (0: none);
+ * {@code logitScale}: the factor the loss multiplies the logits by (a softmax temperature, as in Page's ResNet-9
+ * recipe), folded into the last linear layer when training ends, so the bundle's logits are the ones trained.
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
-        double labelSmoothing, double warmupFraction, long seed, int testEvery, int cutout) {
+        double labelSmoothing, double warmupFraction, long seed, int testEvery, int cutout, double logitScale) {
+
+    /** A run whose loss reads the logits as they are. */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
+            double labelSmoothing, double warmupFraction, long seed, int testEvery, int cutout) {
+        this(epochs, batchSize, lr, weightDecay, momentum, labelSmoothing, warmupFraction, seed, testEvery, cutout, 1);
+    }
 
     /** A run without Cutout. */
     public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
@@ -50,6 +58,9 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
         }
         if (testEvery < 1) {
             throw GbpInputException.parameter("testEvery", "must be at least 1 (got " + testEvery + ")");
+        }
+        if (!(logitScale > 0) || Double.isInfinite(logitScale)) {
+            throw GbpInputException.parameter("logitScale", "must be a finite number above 0 (got " + logitScale + ")");
         }
         if (cutout < 0) {
             throw GbpInputException.parameter("cutout", "must be at least 0 (got " + cutout + ")");

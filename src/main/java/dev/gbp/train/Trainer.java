@@ -5,10 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
 import dev.gbp.GbpInputException;
 import dev.gbp.data.CifarImages;
 import dev.gbp.model.Classifier;
+import dev.gbp.model.LayerType;
 import dev.gbp.model.Network;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +58,12 @@ public final class Trainer {
         if (n == 0) {
             throw GbpInputException.parameter("train", "holds no images to train on");
         }
+        int last = net.size() - 1;
+        if (config.logitScale() != 1 && net.spec().layer(last).type() != LayerType.LINEAR) {
+            throw GbpInputException.parameter("logitScale", "needs a network that ends in a linear layer to fold the scale"
+                    + " into, but " + net.spec().layer(last).describe(last) + " is " + net.spec().layer(last).type().json());
+        }
+        float logitScale = (float) config.logitScale();
         int batch = Math.min(config.batchSize(), n);
         int stepsPerEpoch = n / batch; // the last partial batch is dropped: BatchNorm dislikes tiny batches
         OneCycleSchedule schedule = new OneCycleSchedule(config.lr(), (long) stepsPerEpoch * config.epochs(),
@@ -92,7 +101,8 @@ public final class Trainer {
                     NDArray loss;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         logits = net.forward(x, true);
-                        loss = logits.logSoftmax(1).mul(t).sum(new int[] {1}).neg().mean();
+                        NDArray scaled = logitScale == 1 ? logits : logits.mul(logitScale);
+                        loss = scaled.logSoftmax(1).mul(t).sum(new int[] {1}).neg().mean();
                         gc.backward(loss);
                     }
                     sgd.step(schedule.at(step));
@@ -121,7 +131,18 @@ public final class Trainer {
             listener.epochDone(stats);
         }
         net.freeze(true);
+        if (logitScale != 1) {
+            foldScale(net, last, logitScale);
+        }
         return history;
+    }
+
+    /** Multiplies node {@code i}'s parameters (a linear layer's weight and bias) by {@code scale}, scaling its output. */
+    static void foldScale(Network net, int i, float scale) {
+        for (Pair<String, Parameter> p : net.layer(i).getParameters()) {
+            NDArray a = p.getValue().getArray();
+            a.set(a.mul(scale).toFloatArray());
+        }
     }
 
     /** Fraction of {@code images} the network classifies correctly, in inference mode. */

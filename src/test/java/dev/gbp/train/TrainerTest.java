@@ -76,6 +76,72 @@ class TrainerTest {
         }
     }
 
+    private static ModelSpec smallNet(boolean endsInLinear) {
+        List<LayerSpec> layers = new java.util.ArrayList<>(List.of(LayerSpec.conv2d("conv1", 3, 16, 3, 1, 1, true),
+                LayerSpec.relu("r1"), LayerSpec.maxPool(8, 8, 0), LayerSpec.flatten(), LayerSpec.linear("fc", 16 * 16, 4, true)));
+        if (!endsInLinear) {
+            layers.add(LayerSpec.relu("r2"));
+        }
+        return new ModelSpec(new int[] {3, 32, 32}, List.of("tl", "tr", "bl", "br"),
+                new float[] {0.35f, 0.35f, 0.35f}, new float[] {0.2f, 0.2f, 0.2f}, layers);
+    }
+
+    /**
+     * A logit scale: the first step's loss is the cross-entropy of the scaled logits, computed here from an
+     * identically seeded network (one batch holds every image, so the shuffle cannot matter, and a network without
+     * BatchNorm computes the same in training mode), and folding the scale multiplies the logits by it exactly.
+     */
+    @Test
+    void logitScaleEntersTheLossAndIsFoldedIntoTheLastLinearLayer() {
+        TorchRuntime.start(1);
+        float s = 0.125f;
+        CifarImages train = quadrants(64, 5);
+        TrainConfig config = new TrainConfig(1, 64, 1e-9, 0, 0.9, 0.0, 0.2, 3, 1, 0, s);
+        try (NDManager root = NDManager.newBaseManager(); Network net = Network.create(smallNet(true), root, 4);
+                Network same = Network.create(smallNet(true), root, 4)) {
+            float[] logits = logits(same, train);
+            double want = 0;
+            for (int i = 0; i < 64; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < 4; k++) {
+                    max = Math.max(max, s * logits[i * 4 + k]);
+                }
+                double z = 0;
+                for (int k = 0; k < 4; k++) {
+                    z += Math.exp(s * logits[i * 4 + k] - max);
+                }
+                want += (max + Math.log(z) - s * logits[i * 4 + train.label(i)]) / 64;
+            }
+            double[] firstLoss = {Double.NaN};
+            new Trainer(config, new Trainer.Listener() {
+                @Override
+                public void stepDone(int epoch, int step, double loss, double accuracy, double imagesPerSecond) {
+                    firstLoss[0] = loss;
+                }
+            }, false).train(net, train, null);
+            assertEquals(want, firstLoss[0], 1e-5 * Math.abs(want), "the loss of the scaled logits");
+
+            float[] before = logits(same, train);
+            Trainer.foldScale(same, same.size() - 1, s);
+            float[] after = logits(same, train);
+            for (int i = 0; i < before.length; i++) {
+                assertEquals(s * before[i], after[i], 1e-6 * (1 + Math.abs(before[i])), "logit " + i);
+            }
+        }
+        try (NDManager root = NDManager.newBaseManager(); Network net = Network.create(smallNet(false), root, 4)) {
+            GbpInputException e = assertThrows(GbpInputException.class,
+                    () -> new Trainer(config, new Trainer.Listener() {}, false).train(net, train, null));
+            assertEquals("logitScale", e.parameter());
+            assertTrue(e.getMessage().contains("r2") && e.getMessage().contains("relu"), e.getMessage());
+        }
+    }
+
+    private static float[] logits(Network net, CifarImages images) {
+        try (NDManager m = net.manager().newSubManager()) {
+            return net.forward(net.preprocess(m, images, 0, images.size()), false).toFloatArray();
+        }
+    }
+
     @Test
     void oneCycleRisesThenFallsToZero() {
         OneCycleSchedule s = new OneCycleSchedule(1.0, 100, 0.2, 0.1);
@@ -96,6 +162,7 @@ class TrainerTest {
         calls.put("momentum", () -> new TrainConfig(1, 64, 0.05, 5e-4, Double.NaN, 0.0, 0.2, 3));
         calls.put("warmupFraction", () -> new TrainConfig(1, 64, 0.05, 5e-4, 0.9, 0.0, 2, 3));
         calls.put("testEvery", () -> new TrainConfig(1, 64, 0.05, 5e-4, 0.9, 0.0, 0.2, 3, 0));
+        calls.put("logitScale", () -> new TrainConfig(1, 64, 0.05, 5e-4, 0.9, 0.0, 0.2, 3, 1, 0, 0));
         calls.put("totalSteps", () -> new OneCycleSchedule(1, 0, 0.2, 0.1));
         calls.forEach((name, call) -> {
             GbpInputException e = assertThrows(GbpInputException.class, call, name);
