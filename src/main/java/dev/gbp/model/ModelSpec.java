@@ -132,6 +132,16 @@ public final class ModelSpec {
     }
 
     /**
+     * The name of a label, for display.
+     *
+     * @param label a class index, or a negative number for an image without a label
+     * @return the class's name, or "?" for no label
+     */
+    public String labelName(int label) {
+        return label < 0 ? "?" : classes.get(label);
+    }
+
+    /**
      * Per channel, the mean subtracted from pixels in [0, 1].
      *
      * @return the means, a copy

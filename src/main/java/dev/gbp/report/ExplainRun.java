@@ -21,9 +21,9 @@ import java.util.List;
 public record ExplainRun(String modelPath, ModelSpec spec, CifarImages images, List<String> sources, int[] datasetIndex,
         AttributionResult result, Normalization normalization, int scale) {
 
+    /** Image {@code i}'s label's name, or "?" when it has none. */
     public String labelName(int i) {
-        int l = images.label(i);
-        return l < 0 ? "?" : spec.classes().get(l);
+        return spec.labelName(images.label(i));
     }
 
     public String predictedName(int i) {

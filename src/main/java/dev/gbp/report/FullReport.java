@@ -276,9 +276,8 @@ public final class FullReport {
         return indices[i] >= 0 ? "image " + indices[i] : sources.get(i);
     }
 
-    /** Image {@code i}'s label's name, or "?" when it has none. */
     private String labelName(int i) {
-        return images.label(i) < 0 ? "?" : net.spec().classes().get(images.label(i));
+        return net.spec().labelName(images.label(i));
     }
 
     private String methodsSection(Path dir, Target target) throws IOException {
