@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Trains on the CIFAR-10 training set and writes model.json, weights.npz and training.json.",
             "Augmentation: random crop with 4-pixel padding and horizontal flip; SGD with Nesterov momentum on a",
-            "one-cycle schedule; label smoothing 0.1. Test accuracy is printed after every epoch. The bundle is",
+            "one-cycle schedule; label smoothing 0.1 (--label-smoothing). Test accuracy is printed after every epoch. The bundle is",
             "written atomically.", ""})
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -79,6 +79,12 @@ final class TrainCommand implements Callable<Integer> {
     @Range(min = 0, max = 64)
     int cutout;
 
+    @Option(names = "--label-smoothing", paramLabel = "E", defaultValue = "0.1",
+            description = "Label smoothing: the target gives the true class 1 - E + E/classes and every other E/classes,"
+                    + " 0 to below 1 (default: ${DEFAULT-VALUE}).")
+    @Range(min = 0, max = 0.99)
+    double labelSmoothing;
+
     @Option(names = "--logit-scale", paramLabel = "S", defaultValue = "1",
             description = "Multiply the logits by S in the loss (a softmax temperature that lets a high --lr train stably,"
                     + " as in Page's ResNet-9 recipe: 0.125); S is folded into the last linear layer when training ends,"
@@ -110,7 +116,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter messages = Main.messages(spec);
-        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, 0.1, 0.2, seed, testEvery, cutout, logitScale);
+        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, labelSmoothing, 0.2, seed, testEvery, cutout, logitScale);
         if (init != null && arch != null) {
             throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
         }
@@ -174,6 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                 + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch)
                 + (config.testEvery() == 1 ? "" : " --test-every " + config.testEvery())
                 + (config.cutout() == 0 ? "" : " --cutout " + config.cutout())
+                + (config.labelSmoothing() == 0.1 ? "" : " --label-smoothing " + config.labelSmoothing())
                 + (config.logitScale() == 1 ? "" : " --logit-scale " + config.logitScale()));
         if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
             root.set("init", json.readTree(init.resolve("training.json").toFile()));

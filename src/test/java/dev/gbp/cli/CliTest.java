@@ -160,7 +160,7 @@ class CliTest {
         tinySpec().write(arch);
         Path out = tmp.resolve("trained");
         Result r = run("train", "--data", data.toString(), "--arch", arch.toString(), "--out", out.toString(),
-                "--epochs", "1", "--batch-size", "16", "--threads", "1");
+                "--epochs", "1", "--batch-size", "16", "--threads", "1", "--label-smoothing", "0.2", "--logit-scale", "0.5");
         assertEquals(0, r.code, r.err);
         for (String f : List.of("model.json", "weights.npz", "training.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
@@ -169,6 +169,9 @@ class CliTest {
         assertEquals(1, t.get("epochs").size());
         assertEquals(64, t.get("data").get("sha256").get("test_batch.bin").asText().length());
         assertTrue(t.get("epochs").get(0).has("test_accuracy"));
+        assertEquals(0.2, t.get("hyperparameters").get("label_smoothing").asDouble());
+        assertEquals(0.5, t.get("hyperparameters").get("logit_scale").asDouble());
+        assertTrue(t.get("command").asText().endsWith("--label-smoothing 0.2 --logit-scale 0.5"), t.get("command").asText());
         // The normalisation stored is the training data's, not the architecture's placeholder.
         JsonNode spec = new ObjectMapper().readTree(out.resolve("model.json").toFile());
         assertTrue(Math.abs(spec.get("normalize").get("mean").get(0).asDouble() - 0.5) > 1e-3);
@@ -189,5 +192,11 @@ class CliTest {
         assertEquals(2, r.code);
         assertTrue(r.err.contains("--epochs"), r.err);
         assertFalse(Files.exists(tmp.resolve("x")));
+        for (String[] bad : List.of(new String[] {"--logit-scale", "0"}, new String[] {"--label-smoothing", "1"})) {
+            r = run("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(), bad[0], bad[1]);
+            assertEquals(2, r.code, r.err);
+            assertTrue(r.err.contains(bad[0]), r.err);
+            assertFalse(Files.exists(tmp.resolve("x")));
+        }
     }
 }
