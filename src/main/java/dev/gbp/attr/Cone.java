@@ -30,6 +30,8 @@ final class Cone {
     private final LayerSpec[] layers;
     /** [slot][image] = {y0, y1, x0, x1}, inclusive, in the node's map coordinates; slot 0 is the input, j + 1 node j. */
     private final long[][][] boxes;
+    /** {@link #edgeMask}s made so far, by node and input (an empty array: every position inside). */
+    private final java.util.Map<Long, NDArray[]> edgeMasks = new java.util.HashMap<>();
 
     private Cone(ModelSpec spec, int seeded, int n, LayerSpec[] layers, long[][][] boxes) {
         this.spec = spec;
@@ -189,7 +191,7 @@ final class Cone {
     /** {@code x} (what {@link #read} gave) with the out-of-map positions holding node {@code i}'s padding. */
     NDArray pad(int i, int k, NDArray x) {
         float value = spec.layer(i).kind().paddingValue(spec.layer(i));
-        NDArray[] inside = edgeMask(i, k, value, x.getManager());
+        NDArray[] inside = edgeMask(i, k, x.getManager());
         if (inside == null) {
             return x;
         }
@@ -217,7 +219,7 @@ final class Cone {
      * part node {@code i} read.
      */
     NDArray toInput(int i, int k, NDArray s) {
-        NDArray[] inside = edgeMask(i, k, 0f, s.getManager());
+        NDArray[] inside = edgeMask(i, k, s.getManager());
         NDArray g = inside == null ? s : s.mul(inside[0]);
         if (g != s) {
             s.close();
@@ -234,18 +236,29 @@ final class Cone {
         return padded;
     }
 
-    /** {@link #mask} of each image's region of node {@code i}'s {@code k}-th input in that input's map. */
-    private NDArray[] edgeMask(int i, int k, float value, NDManager manager) {
+    /**
+     * {@link #mask} of each image's region of node {@code i}'s {@code k}-th input in that input's map, with node
+     * {@code i}'s padding value outside; made once per input and kept for the walk's way back ({@link #toInput} reads
+     * the same 0/1 mask as {@link #pad}).
+     */
+    private NDArray[] edgeMask(int i, int k, NDManager manager) {
         LayerSpec l = spec.layer(i);
         if (layers[i] == l) {
             return null; // element-wise: reads no padding
+        }
+        long key = (long) i << 32 | k;
+        NDArray[] cached = edgeMasks.get(key);
+        if (cached != null) {
+            return cached.length == 0 ? null : cached;
         }
         int j = spec.inputsOf(i)[k];
         long[][] regions = new long[n][];
         for (int m = 0; m < n; m++) {
             regions[m] = region(i, m);
         }
-        return mask(regions, map(j), value, manager, false);
+        NDArray[] made = mask(regions, map(j), l.kind().paddingValue(l), manager, false);
+        edgeMasks.put(key, made == null ? new NDArray[0] : made);
+        return made;
     }
 
     /**
