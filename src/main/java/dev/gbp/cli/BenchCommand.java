@@ -114,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
             double guided = Stats.median(results.get("guided"));
             double autograd = Stats.median(results.get("gradient_full_autograd"));
             double paired = pairedRatio(results.get("guided"), results.get("gradient_full_autograd"));
+            double pairedFloor = pairedRatio(results.get("guided"), results.get("forward_to_target"));
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode o = mapper.createObjectNode();
@@ -138,6 +139,8 @@ final class BenchCommand implements Callable<Integer> {
                 });
                 o.put("guided_over_full_autograd", guided / autograd);
                 o.put("guided_over_full_autograd_paired", paired);
+                o.put("guided_over_floor", guided / floor);
+                o.put("guided_over_floor_paired", pairedFloor);
                 spec.commandLine().getOut().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             } else {
                 var out = spec.commandLine().getOut();
@@ -151,6 +154,8 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "floor: forward_to_target, the inference forward pass to the target's node%n");
                 out.printf(Locale.ROOT, "guided / full-autograd gradient: %.2fx (ratio of medians); %.2fx (median of per-round ratios)%n",
                         guided / autograd, paired);
+                out.printf(Locale.ROOT, "guided / floor: %.2fx (ratio of medians); %.2fx (median of per-round ratios)%n",
+                        guided / floor, pairedFloor);
             }
         }
         return Main.EXIT_OK;

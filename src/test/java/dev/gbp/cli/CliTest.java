@@ -186,6 +186,27 @@ class CliTest {
         }
     }
 
+    /**
+     * {@code bench --json} reports guided / floor both ways: its ratio of medians agrees with the two medians it
+     * prints, and the median of per-round ratios agrees with {@link BenchCommand#pairedRatio} on a hand-made case.
+     */
+    @Test
+    void benchReportsGuidedOverFloorBothWays() throws Exception {
+        assertEquals(3.0, BenchCommand.pairedRatio(new double[] {2, 4, 9}, new double[] {1, 1, 3}), 0);
+        Result r = run("bench", "--model", model.toString(), "--data", data.toString(), "--target", "max-neuron:conv1_relu",
+                "--batch-size", "4", "--runs", "10", "--threads", "1", "--json");
+        assertEquals(0, r.code, r.err);
+        JsonNode o = new ObjectMapper().readTree(r.out);
+        double guided = o.get("measurements").get("guided").get("median_ms").asDouble();
+        double floor = o.get("measurements").get("forward_to_target").get("median_ms").asDouble();
+        assertEquals(guided / floor, o.get("guided_over_floor").asDouble(), 1e-9 * guided / floor);
+        assertEquals(o.get("measurements").get("guided").get("times_floor").asDouble(), o.get("guided_over_floor").asDouble(), 1e-9);
+        double paired = o.get("guided_over_floor_paired").asDouble();
+        double lo = o.get("measurements").get("guided").get("min_ms").asDouble() / o.get("measurements").get("forward_to_target").get("max_ms").asDouble();
+        double hi = o.get("measurements").get("guided").get("max_ms").asDouble() / o.get("measurements").get("forward_to_target").get("min_ms").asDouble();
+        assertTrue(paired >= lo && paired <= hi, paired + " outside [" + lo + ", " + hi + "]");
+    }
+
     @Test
     void trainRejectsBadHyperParameters() {
         Result r = run("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(), "--epochs", "0");
