@@ -190,14 +190,13 @@ final class Cone {
 
     /** {@code x} (what {@link #read} gave) with the out-of-map positions holding node {@code i}'s padding. */
     NDArray pad(int i, int k, NDArray x) {
-        float value = spec.layer(i).kind().paddingValue(spec.layer(i));
         NDArray[] inside = edgeMask(i, k, x.getManager());
         if (inside == null) {
             return x;
         }
         // Crops hold finite values only ({@link #finite}), so multiplying by the 0/1 mask is exact.
         NDArray masked = x.mul(inside[0]);
-        return value == 0f ? masked : masked.addi(inside[1]);
+        return inside[1] == null ? masked : masked.addi(inside[1]); // no second array: the padding is 0
     }
 
     /**

@@ -140,8 +140,7 @@ public final class Trainer {
     /** Multiplies node {@code i}'s parameters (a linear layer's weight and bias) by {@code scale}, scaling its output. */
     static void foldScale(Network net, int i, float scale) {
         for (Pair<String, Parameter> p : net.layer(i).getParameters()) {
-            NDArray a = p.getValue().getArray();
-            a.set(a.mul(scale).toFloatArray());
+            p.getValue().getArray().muli(scale);
         }
     }
 
