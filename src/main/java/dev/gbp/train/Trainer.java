@@ -51,7 +51,8 @@ public final class Trainer {
     /**
      * Trains {@code net} in place and returns the per-epoch statistics.
      *
-     * @throws GbpInputException when {@code train} holds no images
+     * @throws GbpInputException when {@code train} holds no images, or when the loss stops being finite (training
+     *     diverged; the message names the epoch, step and learning rate)
      */
     public List<EpochStats> train(Network net, CifarImages train, CifarImages test) {
         int n = train.size();
@@ -105,8 +106,14 @@ public final class Trainer {
                         loss = scaled.logSoftmax(1).mul(t).sum(new int[] {1}).neg().mean();
                         gc.backward(loss);
                     }
+                    float l = loss.getFloat();
+                    if (!Float.isFinite(l)) {
+                        throw GbpInputException.parameter("lr", String.format(java.util.Locale.ROOT,
+                                "led to a loss of %s at epoch %d, step %d (learning rate %.4g there): training diverged"
+                                + " and was stopped; try a lower value", l, epoch, s + 1, schedule.at(step)));
+                    }
                     sgd.step(schedule.at(step));
-                    lossSum += loss.getFloat() * batch;
+                    lossSum += l * batch;
                     int[] pred = logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
                     for (int i = 0; i < batch; i++) {
                         if (pred[i] == train.label(order[from + i])) {

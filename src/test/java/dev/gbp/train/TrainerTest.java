@@ -136,6 +136,27 @@ class TrainerTest {
         }
     }
 
+    /** A loss that is no longer finite stops training at once with an input error about the learning rate. */
+    @Test
+    void aDivergingLossStopsTrainingWithAnErrorNamingTheStep() {
+        TorchRuntime.start(1);
+        CifarImages train = quadrants(64, 6);
+        TrainConfig config = new TrainConfig(2, 32, 0.05, 0, 0.9, 0.0, 0.2, 3, 1);
+        try (NDManager root = NDManager.newBaseManager(); Network net = Network.create(smallNet(true), root, 4)) {
+            Trainer.foldScale(net, net.size() - 1, Float.POSITIVE_INFINITY); // the logits become NaN: so does the loss
+            int[] steps = {0};
+            GbpInputException e = assertThrows(GbpInputException.class, () -> new Trainer(config, new Trainer.Listener() {
+                @Override
+                public void stepDone(int epoch, int step, double loss, double accuracy, double imagesPerSecond) {
+                    steps[0]++;
+                }
+            }, false).train(net, train, null));
+            assertEquals("lr", e.parameter());
+            assertTrue(e.getMessage().contains("NaN at epoch 1, step 1"), e.getMessage());
+            assertEquals(0, steps[0], "no step completed");
+        }
+    }
+
     private static float[] logits(Network net, CifarImages images) {
         try (NDManager m = net.manager().newSubManager()) {
             return net.forward(net.preprocess(m, images, 0, images.size()), false).toFloatArray();
