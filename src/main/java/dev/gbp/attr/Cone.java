@@ -157,20 +157,15 @@ final class Cone {
     }
 
     /**
-     * The seed on the seeded node's 1 x 1 crop: each image's seed at its neuron's position, from the seed's values
-     * {@code all} laid out as N x {@code dims} (the seeded node's C x H x W).
+     * The seed on the seeded node's 1 x 1 crop: each image's seed value ({@link Selection#seedValue}) in its chosen
+     * neuron's channel, of the seeded node's {@code channels}.
      */
-    NDArray cropSeed(float[] all, long[] dims, NeuronChoice[] choices, NDManager manager) {
-        int c = (int) dims[0];
-        int hw = (int) (dims[1] * dims[2]);
-        float[] out = new float[n * c];
+    NDArray cropSeed(Selection sel, int channels, NDManager manager) {
+        float[] out = new float[n * channels];
         for (int m = 0; m < n; m++) {
-            int at = (int) (choices[m].y() * dims[2] + choices[m].x());
-            for (int k = 0; k < c; k++) {
-                out[m * c + k] = all[(m * c + k) * hw + at];
-            }
+            out[m * channels + sel.choices[m].c()] = sel.seedValue(m);
         }
-        return manager.create(out, new Shape(n, c, 1, 1));
+        return manager.create(out, new Shape(n, channels, 1, 1));
     }
 
     /**

@@ -199,7 +199,7 @@ public final class LayerwiseBackprop implements Attribution {
             Selection sel = Selection.resolve(net, target, seeded, chooser, n);
             Cone cone = Cone.of(spec, seeded, sel.choices);
             if (cone != null) {
-                NDArray seed = cone.cropSeed(sel.seedValues, spec.outputShape(seeded), sel.choices, input.getManager());
+                NDArray seed = cone.cropSeed(sel, (int) spec.outputShape(seeded)[0], input.getManager());
                 Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, seed);
                 float[] maps = cone.paste(p.signal, input.getShape().getShape());
                 p.signal.close();

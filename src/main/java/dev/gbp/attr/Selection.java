@@ -1,35 +1,55 @@
 package dev.gbp.attr;
 
-import dev.gbp.model.ReceptiveField;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
+import dev.gbp.model.ReceptiveField;
 
 /** A target resolved on one batch: the chosen neurons, the seed, and the network's predictions. */
 final class Selection {
     final NeuronChoice[] choices;
-    /** The seed's values, laid out as the seeded node's output (N x ...): one-hot per image for the targets there are. */
-    final float[] seedValues;
     final int[] predicted;
     final float[] probability;
+    /** Whether each image's seed holds its neuron's activation (neuron targets), not 1 (classes, unit seeds). */
+    private final boolean activationSeeds;
     private final NDArray out;
     private NDArray seed;
 
-    private Selection(NeuronChoice[] choices, float[] seedValues, NDArray out, int[] predicted, float[] probability) {
+    private Selection(NeuronChoice[] choices, boolean activationSeeds, NDArray out, int[] predicted,
+            float[] probability) {
         this.choices = choices;
-        this.seedValues = seedValues;
+        this.activationSeeds = activationSeeds;
         this.out = out;
         this.predicted = predicted;
         this.probability = probability;
     }
 
     /**
+     * Image {@code i}'s seed value at its chosen neuron; the seed is zero everywhere else. (The value
+     * {@link TargetSelector} writes into a seed array.)
+     */
+    float seedValue(int i) {
+        return activationSeeds ? choices[i].activation() : 1f;
+    }
+
+    /**
      * The seed as an array shaped like the seeded node's output, made on first use (a walk on cones never needs the
-     * whole array: {@link Cone#cropSeed} reads {@link #seedValues}).
+     * whole array: {@link Cone#cropSeed} reads {@link #seedValue}).
      */
     NDArray seed() {
         if (seed == null) {
-            seed = out.getManager().create(seedValues, out.getShape());
+            long[] dims = out.getShape().getShape();
+            int n = (int) dims[0];
+            int per = (int) (out.getShape().size() / n);
+            long h = dims.length == 4 ? dims[2] : 1;
+            long w = dims.length == 4 ? dims[3] : 1;
+            float[] values = new float[n * per];
+            for (int i = 0; i < n; i++) {
+                NeuronChoice c = choices[i];
+                values[i * per + (int) ((c.c() * h + c.y()) * w + c.x())] = seedValue(i);
+            }
+            seed = out.getManager().create(values, out.getShape());
         }
         return seed;
     }
@@ -53,26 +73,59 @@ final class Selection {
                 probability[i] = probs[i * k + predicted[i]];
             }
         }
-        float[] values = out.toFloatArray();
-        float[] seed = new float[values.length];
-        Target effective = target;
-        NeuronChoice[] choices;
-        if (target instanceof Target.Predicted) {
-            // The predicted class, per image: the arg-max of the logits (as the probabilities).
-            choices = new NeuronChoice[n];
-            for (int i = 0; i < n; i++) {
-                NeuronChoice[] one = TargetSelector.select(new Target.ClassLogit(predicted[i]), seeded,
-                        slice(values, i, k), new long[] {k}, 1, new float[k]);
-                choices[i] = one[0];
-                seed[i * k + predicted[i]] = 1f;
-            }
-        } else {
-            long[] dims = net.spec().outputShape(seeded);
-            boolean[] allowed = target instanceof Target.MaxNeuron mn && mn.interior()
-                    ? ReceptiveField.interior(net.spec(), seeded) : null;
-            choices = TargetSelector.select(effective, seeded, values, dims, n, seed, allowed);
+        long[] dims = net.spec().outputShape(seeded);
+        NeuronChoice[] choices = null;
+        if (target instanceof Target.MaxNeuron mn && !mn.interior()) {
+            choices = maxOnDevice(out, seeded, dims, n);
         }
-        return new Selection(choices, seed, out, predicted, probability);
+        if (choices == null) {
+            float[] values = out.toFloatArray();
+            if (target instanceof Target.Predicted) {
+                // The predicted class, per image: the arg-max of the logits (as the probabilities).
+                choices = new NeuronChoice[n];
+                for (int i = 0; i < n; i++) {
+                    choices[i] = TargetSelector.select(new Target.ClassLogit(predicted[i]), seeded,
+                            slice(values, i, k), new long[] {k}, 1)[0];
+                }
+            } else {
+                boolean[] allowed = target instanceof Target.MaxNeuron mn && mn.interior()
+                        ? ReceptiveField.interior(net.spec(), seeded) : null;
+                choices = TargetSelector.select(target, seeded, values, dims, n, allowed);
+            }
+        }
+        boolean unit = target instanceof Target.Fixed f && f.unitSeed();
+        return new Selection(choices, target.isNeuronTarget() && !unit, out, predicted, probability);
+    }
+
+    /**
+     * The {@link TargetSelector} choice of a max-neuron target, made by the engine so that the layer's values need not
+     * be copied out: the first maximum of each image (libtorch's arg-max returns the first of equal maxima, as the
+     * selector's scan does), its value read at that index, and the largest value besides it (the second of the top
+     * two, which is the maximum itself when it occurs twice). Null, for the selector's own scan, when an image holds
+     * NaN (the engine ranks it above every number, the scan passes over it) or the layer is not a C x H x W map of at
+     * least two values.
+     */
+    static NeuronChoice[] maxOnDevice(NDArray out, int seeded, long[] dims, int n) {
+        long per = out.getShape().size() / n;
+        if (per < 2 || dims.length != 3) {
+            return null;
+        }
+        try (NDArray detached = out.stopGradient(); NDArray flat = detached.reshape(n, per); NDArray at = flat.argMax(1);
+                NDList top = flat.topK(2, 1, true, true); NDArray column = at.reshape(n, 1);
+                NDArray value = flat.gather(column, 1)) {
+            float[] two = top.get(0).toFloatArray();
+            long[] index = at.toLongArray();
+            float[] v = value.toFloatArray();
+            int plane = (int) (dims[1] * dims[2]);
+            NeuronChoice[] choices = new NeuronChoice[n];
+            for (int i = 0; i < n; i++) {
+                if (Float.isNaN(two[2 * i]) || Float.isNaN(two[2 * i + 1])) {
+                    return null;
+                }
+                choices[i] = TargetSelector.choice(seeded, (int) index[i], plane, (int) dims[2], v[i], two[2 * i + 1]);
+            }
+            return choices;
+        }
     }
 
     private static float[] slice(float[] a, int i, int k) {

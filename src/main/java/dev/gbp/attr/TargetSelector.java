@@ -3,10 +3,9 @@ package dev.gbp.attr;
 import dev.gbp.metrics.Stats;
 
 /**
- * Resolves a {@link Target} to one neuron per image from the seeded layer's output, and builds the
- * seed: zero everywhere except the chosen neuron, which holds its activation (neuron targets) or 1
- * (class targets). Done on plain Java arrays so that ties follow the documented rule exactly: the
- * first maximum in row-major c, y, x order.
+ * Resolves a {@link Target} to one neuron per image from the seeded layer's output (the seed, zero
+ * everywhere except that neuron, is {@link Selection}'s). Done on plain Java arrays so that ties follow
+ * the documented rule exactly: the first maximum in row-major c, y, x order.
  */
 final class TargetSelector {
     private TargetSelector() {}
@@ -14,19 +13,17 @@ final class TargetSelector {
     /**
      * @param values the layer output, {@code n} images of {@code perImage} values in c, y, x order
      * @param dims the per-image shape: {C, H, W} or {F}
-     * @param seed receives the seed, same layout as {@code values}
      */
-    static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n, float[] seed) {
-        return select(target, layer, values, dims, n, seed, null);
+    static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n) {
+        return select(target, layer, values, dims, n, null);
     }
 
     /**
-     * As {@link #select(Target, int, float[], long[], int, float[])}, with the arg-max and its runner-up
+     * As {@link #select(Target, int, float[], long[], int)}, with the arg-max and its runner-up
      * taken only over positions (y, x) where {@code allowed} (row-major, one entry per position of a
      * channel) is true; null allows every position.
      */
-    static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n, float[] seed,
-            boolean[] allowed) {
+    static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n, boolean[] allowed) {
         int per = values.length / n;
         int channels = (int) dims[0];
         int plane = per / channels;
@@ -65,15 +62,13 @@ final class TargetSelector {
                 }
             }
             out[i] = choice(layer, chosen, plane, width, v, competitor);
-            boolean unit = target instanceof Target.Fixed f && f.unitSeed();
-            seed[base + chosen] = target.isNeuronTarget() && !unit ? v : 1f;
         }
         return out;
     }
 
     /** Neuron {@code chosen} (flat c, y, x index) of value {@code v}, its gap to {@code competitor} (0 when it has none). */
-    private static NeuronChoice choice(int layer, int chosen, int plane, int width, float v, float competitor) {
-        float gap = competitor == Float.NEGATIVE_INFINITY ? 0f : v - competitor;
+    static NeuronChoice choice(int layer, int chosen, int plane, int width, float v, float competitor) {
+        float gap = competitor == Float.NEGATIVE_INFINITY ? 0f : v - competitor + 0f; // + 0: no gap of -0
         int rem = chosen % plane;
         return new NeuronChoice(layer, chosen / plane, rem / width, rem % width, v, gap);
     }
