@@ -180,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                 + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch)
                 + (config.testEvery() == 1 ? "" : " --test-every " + config.testEvery())
                 + (config.cutout() == 0 ? "" : " --cutout " + config.cutout())
-                + (config.labelSmoothing() == 0.1 ? "" : " --label-smoothing " + config.labelSmoothing())
+                + " --label-smoothing " + config.labelSmoothing()
                 + (config.logitScale() == 1 ? "" : " --logit-scale " + config.logitScale()));
         if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
             root.set("init", json.readTree(init.resolve("training.json").toFile()));
