@@ -1,7 +1,6 @@
 package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import dev.gbp.model.ReceptiveField;
@@ -74,58 +73,22 @@ final class Selection {
             }
         }
         long[] dims = net.spec().outputShape(seeded);
-        NeuronChoice[] choices = null;
-        if (target instanceof Target.MaxNeuron mn && !mn.interior()) {
-            choices = maxOnDevice(out, seeded, dims, n);
-        }
-        if (choices == null) {
-            float[] values = out.toFloatArray();
-            if (target instanceof Target.Predicted) {
-                // The predicted class, per image: the arg-max of the logits (as the probabilities).
-                choices = new NeuronChoice[n];
-                for (int i = 0; i < n; i++) {
-                    choices[i] = TargetSelector.select(new Target.ClassLogit(predicted[i]), seeded,
-                            slice(values, i, k), new long[] {k}, 1)[0];
-                }
-            } else {
-                boolean[] allowed = target instanceof Target.MaxNeuron mn && mn.interior()
-                        ? ReceptiveField.interior(net.spec(), seeded) : null;
-                choices = TargetSelector.select(target, seeded, values, dims, n, allowed);
+        float[] values = out.toFloatArray();
+        NeuronChoice[] choices;
+        if (target instanceof Target.Predicted) {
+            // The predicted class, per image: the arg-max of the logits (as the probabilities).
+            choices = new NeuronChoice[n];
+            for (int i = 0; i < n; i++) {
+                choices[i] = TargetSelector.select(new Target.ClassLogit(predicted[i]), seeded,
+                        slice(values, i, k), new long[] {k}, 1)[0];
             }
+        } else {
+            boolean[] allowed = target instanceof Target.MaxNeuron mn && mn.interior()
+                    ? ReceptiveField.interior(net.spec(), seeded) : null;
+            choices = TargetSelector.select(target, seeded, values, dims, n, allowed);
         }
         boolean unit = target instanceof Target.Fixed f && f.unitSeed();
         return new Selection(choices, target.isNeuronTarget() && !unit, out, predicted, probability);
-    }
-
-    /**
-     * The {@link TargetSelector} choice of a max-neuron target, made by the engine so that the layer's values need not
-     * be copied out: the first maximum of each image (libtorch's arg-max returns the first of equal maxima, as the
-     * selector's scan does), its value read at that index, and the largest value besides it (the second of the top
-     * two, which is the maximum itself when it occurs twice). Null, for the selector's own scan, when an image holds
-     * NaN (the engine ranks it above every number, the scan passes over it) or the layer is not a C x H x W map of at
-     * least two values.
-     */
-    static NeuronChoice[] maxOnDevice(NDArray out, int seeded, long[] dims, int n) {
-        long per = out.getShape().size() / n;
-        if (per < 2 || dims.length != 3) {
-            return null;
-        }
-        try (NDArray detached = out.stopGradient(); NDArray flat = detached.reshape(n, per); NDArray at = flat.argMax(1);
-                NDList top = flat.topK(2, 1, true, true); NDArray column = at.reshape(n, 1);
-                NDArray value = flat.gather(column, 1)) {
-            float[] two = top.get(0).toFloatArray();
-            long[] index = at.toLongArray();
-            float[] v = value.toFloatArray();
-            int plane = (int) (dims[1] * dims[2]);
-            NeuronChoice[] choices = new NeuronChoice[n];
-            for (int i = 0; i < n; i++) {
-                if (Float.isNaN(two[2 * i]) || Float.isNaN(two[2 * i + 1])) {
-                    return null;
-                }
-                choices[i] = TargetSelector.choice(seeded, (int) index[i], plane, (int) dims[2], v[i], two[2 * i + 1]);
-            }
-            return choices;
-        }
     }
 
     private static float[] slice(float[] a, int i, int k) {
