@@ -68,7 +68,7 @@ final class TargetSelector {
 
     /** Neuron {@code chosen} (flat c, y, x index) of value {@code v}, its gap to {@code competitor} (0 when it has none). */
     private static NeuronChoice choice(int layer, int chosen, int plane, int width, float v, float competitor) {
-        float gap = competitor == Float.NEGATIVE_INFINITY ? 0f : v - competitor + 0f; // + 0: no gap of -0
+        float gap = competitor == Float.NEGATIVE_INFINITY ? 0f : v - competitor;
         int rem = chosen % plane;
         return new NeuronChoice(layer, chosen / plane, rem / width, rem % width, v, gap);
     }
