@@ -155,7 +155,12 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             ProgressListener listener = new ProgressListener(config.epochs(), err);
-            List<EpochStats> history = new Trainer(config, listener).train(net, train, test);
+            List<EpochStats> history;
+            try {
+                history = new Trainer(config, listener).train(net, train, test);
+            } finally {
+                listener.closeBar(); // an error message then starts on a line of its own
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
             try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
                 net.save(dir.path());
@@ -267,11 +272,19 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void epochDone(EpochStats s) {
-            bar.close();
+            closeBar();
             String test = Double.isNaN(s.testAccuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", s.testAccuracy());
             err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f, train accuracy %.4f%s, %.0f s, %.0f images/s%n",
                     s.epoch(), epochs, s.loss(), s.trainAccuracy(), test, s.seconds(), s.imagesPerSecond());
             err.flush();
+        }
+
+        /** Ends the current epoch's bar, if one is drawn. */
+        void closeBar() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
         }
 
         private static String minutes(double seconds) {
