@@ -3,17 +3,12 @@
 
 usage: make_resnet.py WIDTHS BLOCKS_PER_STAGE > arch.json     e.g. make_resnet.py 32,64,128 2
 """
-import json
 import sys
+
+from graph import node, write
 
 widths = [int(w) for w in sys.argv[1].split(",")]
 blocks = int(sys.argv[2])
-nodes = []
-
-
-def node(type_, name, inputs, **fields):
-    nodes.append(dict(type=type_, name=name, inputs=inputs, **fields))
-    return name
 
 
 def conv_bn(name, src, cin, cout, k, stride):
@@ -38,8 +33,4 @@ for s, w in enumerate(widths, start=1):
         cin = w
 x = node("global_avgpool", "gap", [x])
 node("linear", "fc", [x], in_features=cin, out_features=10)
-json.dump({"format": "gbp-model/2", "input": [3, 32, 32],
-           "classes": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
-           "normalize": {"mean": [0.4914, 0.4822, 0.4465], "std": [0.247, 0.2435, 0.2616]},
-           "nodes": nodes}, sys.stdout, indent=1)
-print()
+write()

@@ -16,14 +16,7 @@ machine's CPU; 32 channels train.)
 
 usage: make_resnet8.py > cifar10-resnet8.json
 """
-import json
-
-nodes = []
-
-
-def node(type_, name, inputs, **fields):
-    nodes.append(dict(type=type_, name=name, inputs=inputs, **fields))
-    return name
+from graph import node, write
 
 
 def conv(k, src, cin, cout, padding=1):
@@ -43,10 +36,4 @@ for g, w in enumerate([64, 256, 256], start=1):
     cin = w
 x = node("global_avgpool", "gap", [x])
 node("linear", "fc", [x], in_features=cin, out_features=10)
-print(json.dumps({
-    "format": "gbp-model/2",
-    "input": [3, 32, 32],
-    "classes": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
-    "normalize": {"mean": [0.4914, 0.4822, 0.4465], "std": [0.247, 0.2435, 0.2616]},
-    "nodes": nodes,
-}, indent=1))
+write()

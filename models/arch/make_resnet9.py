@@ -11,14 +11,7 @@ Every conv is conv 3x3 (no bias) - BatchNorm - ReLU; a residual block adds its i
 
 usage: make_resnet9.py > cifar10-resnet9.json
 """
-import json
-
-nodes = []
-
-
-def node(type_, name, inputs, **fields):
-    nodes.append(dict(type=type_, name=name, inputs=inputs, **fields))
-    return name
+from graph import node, write
 
 
 def conv(k, src, cin, cout):
@@ -40,10 +33,4 @@ for s, w in enumerate([64, 128, 256], start=1):
     cin = w
 x = node("global_avgpool", "gap", [x])
 node("linear", "fc", [x], in_features=cin, out_features=10)
-print(json.dumps({
-    "format": "gbp-model/2",
-    "input": [3, 32, 32],
-    "classes": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
-    "normalize": {"mean": [0.4914, 0.4822, 0.4465], "std": [0.247, 0.2435, 0.2616]},
-    "nodes": nodes,
-}, indent=1))
+write()

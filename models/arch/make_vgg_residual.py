@@ -8,15 +8,7 @@ one linear layer. The ReLU after the third conv is named conv3_relu, the seed ex
 
 usage: make_vgg_residual.py > cifar10-vgg-residual.json
 """
-import json
-import sys
-
-nodes = []
-
-
-def node(type_, name, inputs, **fields):
-    nodes.append(dict(type=type_, name=name, inputs=inputs, **fields))
-    return name
+from graph import node, write
 
 
 def conv_bn(k, src, cin, cout):
@@ -38,8 +30,4 @@ for s, w in enumerate([32, 64, 128, 256], start=1):
     cin = w
 x = node("global_avgpool", "gap", [x])
 node("linear", "fc", [x], in_features=cin, out_features=10)
-json.dump({"format": "gbp-model/2", "input": [3, 32, 32],
-           "classes": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
-           "normalize": {"mean": [0.4914, 0.4822, 0.4465], "std": [0.247, 0.2435, 0.2616]},
-           "nodes": nodes}, sys.stdout, indent=1)
-print()
+write()
