@@ -19,4 +19,15 @@ public record NeuronChoice(int layer, int c, int y, int x, float activation, flo
     public boolean isZero() {
         return activation == 0f;
     }
+
+    /**
+     * The neuron's index in its layer's output of one image, flattened in c, y, x order.
+     *
+     * @param h the layer's output height (1 for flat layers)
+     * @param w the layer's output width (1 for flat layers)
+     * @return c * h * w + y * w + x
+     */
+    public int flatIndex(int h, int w) {
+        return (c * h + y) * w + x;
+    }
 }

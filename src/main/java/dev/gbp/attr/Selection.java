@@ -41,12 +41,11 @@ final class Selection {
             long[] dims = out.getShape().getShape();
             int n = (int) dims[0];
             int per = (int) (out.getShape().size() / n);
-            long h = dims.length == 4 ? dims[2] : 1;
-            long w = dims.length == 4 ? dims[3] : 1;
+            int h = dims.length == 4 ? (int) dims[2] : 1;
+            int w = dims.length == 4 ? (int) dims[3] : 1;
             float[] values = new float[n * per];
             for (int i = 0; i < n; i++) {
-                NeuronChoice c = choices[i];
-                values[i * per + (int) ((c.c() * h + c.y()) * w + c.x())] = seedValue(i);
+                values[i * per + choices[i].flatIndex(h, w)] = seedValue(i);
             }
             seed = out.getManager().create(values, out.getShape());
         }

@@ -191,9 +191,8 @@ public sealed interface Target {
             int w = dims.length == 3 ? (int) dims[2] : 1;
             int[] flat = new int[choices.length * repeat];
             for (int i = 0; i < choices.length; i++) {
-                NeuronChoice c = choices[i];
                 for (int r = 0; r < repeat; r++) {
-                    flat[i * repeat + r] = (c.c() * h + c.y()) * w + c.x();
+                    flat[i * repeat + r] = choices[i].flatIndex(h, w);
                 }
             }
             return new Fixed(target.spec(), layer, flat, true, target.isNeuronTarget());

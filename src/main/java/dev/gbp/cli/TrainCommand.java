@@ -37,8 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Trains on the CIFAR-10 training set and writes model.json, weights.npz and training.json.",
             "Augmentation: random crop with 4-pixel padding and horizontal flip; SGD with Nesterov momentum on a",
-            "one-cycle schedule; label smoothing 0.1 (--label-smoothing). Test accuracy is printed after every epoch. The bundle is",
-            "written atomically.", ""})
+            "one-cycle schedule; label-smoothed cross-entropy (--label-smoothing). Test accuracy is printed after every",
+            "--test-every epochs. The bundle is written atomically.", ""})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 /**
  * Trains a {@link Network} on CIFAR-style images: shuffled mini-batches with crop-and-flip
  * augmentation, label-smoothed cross-entropy, SGD with Nesterov momentum under a one-cycle schedule,
- * and test accuracy after every epoch.
+ * and test accuracy after every {@code testEvery}-th epoch and after the last.
  */
 public final class Trainer {
     /** Hears about progress; the CLI draws a progress bar with it. */
@@ -107,12 +107,13 @@ public final class Trainer {
                         gc.backward(loss);
                     }
                     float l = loss.getFloat();
+                    double lr = schedule.at(step);
                     if (!Float.isFinite(l)) {
                         throw GbpInputException.parameter("lr", String.format(java.util.Locale.ROOT,
                                 "led to a loss of %s at epoch %d, step %d (learning rate %.4g there): training diverged"
-                                + " and was stopped; try a lower value", l, epoch, s + 1, schedule.at(step)));
+                                + " and was stopped; try a lower value", l, epoch, s + 1, lr));
                     }
-                    sgd.step(schedule.at(step));
+                    sgd.step(lr);
                     lossSum += l * batch;
                     int[] pred = logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
                     for (int i = 0; i < batch; i++) {
