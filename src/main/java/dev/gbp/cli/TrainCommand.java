@@ -79,6 +79,11 @@ final class TrainCommand implements Callable<Integer> {
     @Range(min = 0, max = 64)
     int cutout;
 
+    @Option(names = "--alternating-flip",
+            description = "Mirror each training image in every other epoch, from a random first choice (Keller Jordan's"
+                    + " airbench), instead of with probability 1/2 in each epoch.")
+    boolean alternatingFlip;
+
     @Option(names = "--label-smoothing", paramLabel = "E", defaultValue = "0.1",
             description = "Label smoothing: the target gives the true class 1 - E + E/classes and every other E/classes,"
                     + " 0 to below 1 (default: ${DEFAULT-VALUE}).")
@@ -116,7 +121,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter messages = Main.messages(spec);
-        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, labelSmoothing, 0.2, seed, testEvery, cutout, logitScale);
+        TrainConfig config = new TrainConfig(epochs, batchSize, lr, weightDecay, 0.9, labelSmoothing, 0.2, seed, testEvery, cutout, logitScale,
+                alternatingFlip);
         if (init != null && arch != null) {
             throw new UsageException("--init and --arch exclude each other: --init keeps the bundle's architecture");
         }
@@ -185,6 +191,7 @@ final class TrainCommand implements Callable<Integer> {
                 + (init == null ? "" : " --init " + init) + (arch == null ? "" : " --arch " + arch)
                 + (config.testEvery() == 1 ? "" : " --test-every " + config.testEvery())
                 + (config.cutout() == 0 ? "" : " --cutout " + config.cutout())
+                + (config.alternatingFlip() ? " --alternating-flip" : "")
                 + " --label-smoothing " + config.labelSmoothing()
                 + (config.logitScale() == 1 ? "" : " --logit-scale " + config.logitScale()));
         if (init != null && java.nio.file.Files.isRegularFile(init.resolve("training.json"))) {
@@ -206,7 +213,9 @@ final class TrainCommand implements Callable<Integer> {
             hp.put("logit_scale_note", "the loss read the logits times logit_scale; the factor is folded into the last"
                     + " linear layer's weight and bias, so the bundle's logits are the ones the loss saw");
         }
-        hp.put("augmentation", "random crop 32 with 4-pixel black padding, horizontal flip p=0.5"
+        hp.put("augmentation", "random crop 32 with 4-pixel black padding, "
+                + (config.alternatingFlip() ? "horizontal flip in every other epoch (a random first choice per image)"
+                        : "horizontal flip p=0.5")
                 + (config.cutout() == 0 ? "" : ", cutout " + config.cutout() + "x" + config.cutout() + " (mean colour)"));
         hp.put("seed", config.seed());
         hp.put("train_images", trainCount);

@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
 /**
  * Builds normalised training batches with the standard CIFAR-10 augmentation: a random 32x32 crop
  * of the image padded by 4 black pixels on each side, and a horizontal flip with probability 1/2
- * (as torchvision's {@code RandomCrop(32, padding=4)} and {@code RandomHorizontalFlip()}); optionally Cutout
+ * (as torchvision's {@code RandomCrop(32, padding=4)} and {@code RandomHorizontalFlip()}), or a flip the caller
+ * decides per image (airbench's alternating flip: {@link #fill(CifarImages, int[], int, int, SplittableRandom, float[],
+ * boolean[])}); optionally Cutout
  * (DeVries and Taylor, 2017): a square whose centre is uniform over the image, clipped at its edges, set to 0
  * after normalisation (the mean colour).
  */
@@ -39,6 +41,16 @@ public final class Augmenter {
      * its own crop offset and flip drawn from {@code rng}.
      */
     public void fill(CifarImages images, int[] order, int from, int to, SplittableRandom rng, float[] out) {
+        fill(images, order, from, to, rng, out, null);
+    }
+
+    /**
+     * As {@link #fill(CifarImages, int[], int, int, SplittableRandom, float[])}, but with the flip of image
+     * {@code order[i]} given by {@code mirrored[order[i]]} instead of drawn (null: drawn; ignored when this augmenter
+     * does not flip).
+     */
+    public void fill(CifarImages images, int[] order, int from, int to, SplittableRandom rng, float[] out,
+            boolean[] mirrored) {
         int side = CifarImages.SIDE;
         int plane = side * side;
         int[] px = new int[CifarImages.PIXELS];
@@ -46,7 +58,7 @@ public final class Augmenter {
             images.copyImage(order[i], px, 0);
             int dy = pad == 0 ? 0 : rng.nextInt(2 * pad + 1) - pad;
             int dx = pad == 0 ? 0 : rng.nextInt(2 * pad + 1) - pad;
-            boolean mirror = flip && rng.nextBoolean();
+            boolean mirror = flip && (mirrored == null ? rng.nextBoolean() : mirrored[order[i]]);
             int base = (i - from) * CifarImages.PIXELS;
             for (int c = 0; c < 3; c++) {
                 float black = (0f - mean[c]) / std[c];

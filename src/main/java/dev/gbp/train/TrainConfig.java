@@ -6,10 +6,20 @@ import dev.gbp.GbpInputException;
  * Hyper-parameters of a training run; {@code testEvery}: test accuracy after every n-th epoch and after
  * the last (1: after each); {@code cutout}: the side of the square Cutout masks in each augmented image (0: none);
  * {@code logitScale}: the factor the loss multiplies the logits by (a softmax temperature, as in Page's ResNet-9
- * recipe), folded into the last linear layer when training ends, so the bundle's logits are the ones trained.
+ * recipe), folded into the last linear layer when training ends, so the bundle's logits are the ones trained;
+ * {@code alternatingFlip}: each image is mirrored in every other epoch, from a random first choice (Keller Jordan's
+ * airbench), instead of with probability 1/2 in each.
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
-        double labelSmoothing, double warmupFraction, long seed, int testEvery, int cutout, double logitScale) {
+        double labelSmoothing, double warmupFraction, long seed, int testEvery, int cutout, double logitScale,
+        boolean alternatingFlip) {
+
+    /** A run whose flips are drawn afresh in each epoch. */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,
+            double labelSmoothing, double warmupFraction, long seed, int testEvery, int cutout, double logitScale) {
+        this(epochs, batchSize, lr, weightDecay, momentum, labelSmoothing, warmupFraction, seed, testEvery, cutout,
+                logitScale, false);
+    }
 
     /** A run whose loss reads the logits as they are. */
     public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double momentum,

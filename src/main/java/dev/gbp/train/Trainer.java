@@ -81,11 +81,23 @@ public final class Trainer {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
+        boolean[] firstFlip = null;
+        boolean[] mirrored = null;
+        if (augment && config.alternatingFlip()) {
+            firstFlip = new boolean[n];
+            mirrored = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                firstFlip[i] = rng.nextBoolean();
+            }
+        }
         net.freeze(false);
         List<EpochStats> history = new ArrayList<>();
         long step = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             shuffle(order, rng);
+            if (mirrored != null) {
+                alternate(firstFlip, epoch, mirrored);
+            }
             listener.epochStarted(epoch, stepsPerEpoch);
             long start = System.nanoTime();
             double lossSum = 0;
@@ -93,7 +105,7 @@ public final class Trainer {
             long seen = 0;
             for (int s = 0; s < stepsPerEpoch; s++) {
                 int from = s * batch;
-                augmenter.fill(train, order, from, from + batch, rng, xs);
+                augmenter.fill(train, order, from, from + batch, rng, xs, mirrored);
                 smoothTargets(train, order, from, batch, classes, targets);
                 try (NDScope scope = new NDScope()) {
                     NDArray x = m.create(xs, new Shape(batch, 3, CifarImages.SIDE, CifarImages.SIDE));
@@ -170,6 +182,13 @@ public final class Trainer {
         java.util.Arrays.fill(out, off);
         for (int i = 0; i < batch; i++) {
             out[i * classes + train.label(order[from + i])] = on;
+        }
+    }
+
+    /** Epoch {@code epoch}'s flips (from 1): the first epoch's choices, inverted in every even epoch. */
+    static void alternate(boolean[] first, int epoch, boolean[] out) {
+        for (int i = 0; i < first.length; i++) {
+            out[i] = first[i] ^ (epoch % 2 == 0);
         }
     }
 

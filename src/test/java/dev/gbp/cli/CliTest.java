@@ -160,7 +160,7 @@ class CliTest {
         tinySpec().write(arch);
         Path out = tmp.resolve("trained");
         Result r = run("train", "--data", data.toString(), "--arch", arch.toString(), "--out", out.toString(),
-                "--epochs", "1", "--batch-size", "16", "--threads", "1", "--label-smoothing", "0.2", "--logit-scale", "0.5");
+                "--epochs", "1", "--batch-size", "16", "--threads", "1", "--label-smoothing", "0.2", "--logit-scale", "0.5", "--alternating-flip");
         assertEquals(0, r.code, r.err);
         for (String f : List.of("model.json", "weights.npz", "training.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
@@ -171,7 +171,9 @@ class CliTest {
         assertTrue(t.get("epochs").get(0).has("test_accuracy"));
         assertEquals(0.2, t.get("hyperparameters").get("label_smoothing").asDouble());
         assertEquals(0.5, t.get("hyperparameters").get("logit_scale").asDouble());
-        assertTrue(t.get("command").asText().endsWith("--label-smoothing 0.2 --logit-scale 0.5"), t.get("command").asText());
+        assertTrue(t.get("command").asText().endsWith("--alternating-flip --label-smoothing 0.2 --logit-scale 0.5"),
+                t.get("command").asText());
+        assertTrue(t.get("hyperparameters").get("augmentation").asText().contains("every other epoch"));
         // The normalisation stored is the training data's, not the architecture's placeholder.
         JsonNode spec = new ObjectMapper().readTree(out.resolve("model.json").toFile());
         assertTrue(Math.abs(spec.get("normalize").get("mean").get(0).asDouble() - 0.5) > 1e-3);

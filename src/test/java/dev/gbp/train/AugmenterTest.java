@@ -67,4 +67,49 @@ class AugmenterTest {
         }
         assertTrue(clipped > 0 && clipped < n, "centres are uniform over the image, so some boxes are clipped: " + clipped);
     }
+
+    /** A flip the caller gives is the exact left-right mirror of the normalised image, and no flip leaves it as it is. */
+    @Test
+    void givenFlipsMirrorExactlyTheImagesTheyName() {
+        int n = 6;
+        CifarImages images = noise(n);
+        float[] mean = {0.31f, 0.41f, 0.51f};
+        float[] std = {0.2f, 0.25f, 0.3f};
+        int[] order = {3, 0, 5, 1, 4, 2};
+        boolean[] mirrored = {true, false, false, true, true, false};
+        float[] out = new float[n * CifarImages.PIXELS];
+        new Augmenter(0, true, mean, std).fill(images, order, 0, n, new SplittableRandom(1), out, mirrored);
+        for (int i = 0; i < n; i++) {
+            int img = order[i];
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 32; y++) {
+                    for (int x = 0; x < 32; x++) {
+                        int sx = mirrored[img] ? 31 - x : x;
+                        float expected = (images.pixel(img, c, y, sx) / 255f - mean[c]) / std[c];
+                        assertEquals(expected, out[i * CifarImages.PIXELS + (c * 32 + y) * 32 + x], 0f,
+                                "image " + img + " (mirrored: " + mirrored[img] + ") at " + c + "," + y + "," + x);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Alternating flips: every image's orientation changes from each epoch to the next, starting from the first choice. */
+    @Test
+    void alternatingFlipsInvertEveryImageFromOneEpochToTheNext() {
+        boolean[] first = {true, false, false, true, false};
+        boolean[] previous = null;
+        for (int epoch = 1; epoch <= 4; epoch++) {
+            boolean[] now = new boolean[first.length];
+            Trainer.alternate(first, epoch, now);
+            for (int i = 0; i < first.length; i++) {
+                if (epoch == 1) {
+                    assertEquals(first[i], now[i], "epoch 1 takes the first choice");
+                } else {
+                    assertEquals(!previous[i], now[i], "image " + i + " in epoch " + epoch);
+                }
+            }
+            previous = now;
+        }
+    }
 }
