@@ -29,7 +29,13 @@ def fail(msg):
 
 
 def pair(v):
-    return list(v) if isinstance(v, list) else [v, v]
+    return list(v) * (2 // len(v)) if isinstance(v, list) else [v, v]
+
+
+def padding(v):
+    """[top, left, bottom, right], from a number, [p], [h, w] or the four (as gbp-model/2 reads them)."""
+    v = v if isinstance(v, list) else [v]
+    return v * 4 if len(v) == 1 else v * 2 if len(v) == 2 else v
 
 
 if len(sys.argv) != 3:
@@ -46,15 +52,14 @@ for n in nodes:
     where = "node " + name + " (" + t + ")"
     if t == "conv2d":
         k, s, d = pair(n["kernel_size"]), pair(n.get("stride", 1)), pair(n.get("dilation", 1))
-        p = n.get("padding", 0)
-        p = [p, p, p, p] if not isinstance(p, list) else (p * 2 if len(p) == 2 else p)
+        p = padding(n.get("padding", 0))
         if s != [1, 1] or n.get("groups", 1) != 1 or p[1] != p[3]:
             fail(where + ": only stride-1, ungrouped convolutions with equal left and right padding commute with the mirror")
         w = w + p[1] + p[3] - d[1] * (k[1] - 1)
     elif t in ("maxpool2d", "avgpool2d"):
         k = pair(n["kernel_size"])
         s = pair(n.get("stride") or n["kernel_size"])
-        if s != k or n.get("padding", 0) not in (0, [0, 0]) or w % k[1] != 0:
+        if s != k or any(padding(n.get("padding", 0))) or w % k[1] != 0:
             fail(where + ": only k x k pooling with stride k over a width k divides commutes with the mirror")
         w = w // k[1]
     elif t in ("add",):
