@@ -15,12 +15,9 @@ import numpy as np
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
 OUT = os.path.join(ROOT, "src", "test", "resources", "fixtures", "mirror-average")
 rng = np.random.default_rng(20261130)
-nodes, weights = [], {}
-
-
-def node(type_, name, inputs, **fields):
-    nodes.append(dict(type=type_, name=name, inputs=inputs, **fields))
-    return name
+weights = {}
+sys.path.insert(0, os.path.join(ROOT, "models", "arch"))
+from graph import node, nodes  # noqa: E402 (the architecture generators' node helper)
 
 
 def conv(name, inp, cin, cout, bias=False):

@@ -240,7 +240,7 @@ public final class Faithfulness {
         long[] dims = net.spec().outputShape(layer);
         int h = dims.length == 3 ? (int) dims[1] : 1;
         int w = dims.length == 3 ? (int) dims[2] : 1;
-        int flat = (choice.c() * h + choice.y()) * w + choice.x();
+        int flat = choice.flatIndex(h, w);
         for (int from = 0; from < count; from += rowsPerBatch) {
             int to = Math.min(count, from + rowsPerBatch);
             try (NDScope scope = new NDScope()) {

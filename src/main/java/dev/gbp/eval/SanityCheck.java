@@ -275,8 +275,7 @@ public final class SanityCheck {
                 float[] a = net.forwardTo(net.preprocess(net.manager(), images, from, to), layer).toFloatArray();
                 int per = a.length / (to - from);
                 for (int i = from; i < to; i++) {
-                    NeuronChoice c = choices[i];
-                    count += a[(i - from) * per + (c.c() * h + c.y()) * w + c.x()] <= 0f ? 1 : 0;
+                    count += a[(i - from) * per + choices[i].flatIndex(h, w)] <= 0f ? 1 : 0;
                 }
             }
         }
