@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.gbp.engine.HostCopy;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
 import java.util.Arrays;
@@ -143,7 +144,7 @@ final class Cone {
     /** The input's crop of each image, from the zero-padded input (N x C x h x w). */
     NDArray cropInput(NDArray input) {
         long[] s = input.getShape().getShape();
-        return cut(input.getManager(), input.toFloatArray(), (int) s[1], (int) s[2], (int) s[3], boxes[0]);
+        return cut(input.getManager(), HostCopy.floats(input), (int) s[1], (int) s[2], (int) s[3], boxes[0]);
     }
 
     /** The full-size maps (N x C x H x W) holding each image's crop {@code signal} of the input. */
@@ -152,7 +153,7 @@ final class Cone {
         int h = (int) inputShape[2];
         int w = (int) inputShape[3];
         float[] out = new float[n * c * h * w];
-        copyBoxes(boxes[0], c, h, w, out, signal.toFloatArray(), false);
+        copyBoxes(boxes[0], c, h, w, out, HostCopy.floats(signal), false);
         return out;
     }
 

@@ -2,10 +2,11 @@ package dev.gbp.attr;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.gbp.engine.HostCopy;
 import dev.gbp.engine.SeededBackward;
-import ai.djl.ndarray.NDList;
 import dev.gbp.model.Classifier;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
@@ -111,7 +112,7 @@ public final class LayerwiseBackprop implements Attribution {
     public AttributionResult attribute(NDArray input, Target target) {
         try (NDScope scope = new NDScope()) {
             Pass p = pass(input, target, ModelSpec.GRAPH_INPUT);
-            return p.result(rule.id(), target, input, p.signal.toFloatArray());
+            return p.result(rule.id(), target, input, HostCopy.floats(p.signal));
         }
     }
 
@@ -128,7 +129,7 @@ public final class LayerwiseBackprop implements Attribution {
             Classifier.Predictions[] predictions = new Classifier.Predictions[1];
             Pass p = pass(input, target, ModelSpec.GRAPH_INPUT, predictions);
             Classifier.Predictions c = predictions[0];
-            return p.result(rule.id(), target, input, p.signal.toFloatArray())
+            return p.result(rule.id(), target, input, HostCopy.floats(p.signal))
                     .withPredictions(c.classes(), c.probabilities());
         }
     }

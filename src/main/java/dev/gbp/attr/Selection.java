@@ -1,6 +1,7 @@
 package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
+import dev.gbp.engine.HostCopy;
 import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import dev.gbp.model.ReceptiveField;
@@ -72,7 +73,7 @@ final class Selection {
             }
         }
         long[] dims = net.spec().outputShape(seeded);
-        float[] values = out.toFloatArray();
+        float[] values = HostCopy.floats(out);
         NeuronChoice[] choices;
         if (target instanceof Target.Predicted) {
             // The predicted class, per image: the arg-max of the logits (as the probabilities).

@@ -1,6 +1,7 @@
 /**
- * The deep-learning engine: starting PyTorch, and its one call that DJL does not expose. <b>Public API</b>
- * ({@link dev.gbp.engine.TorchRuntime}); {@link dev.gbp.engine.SeededBackward} is internal.
+ * The deep-learning engine: starting PyTorch, its one call that DJL does not expose, and copying arrays out of it.
+ * <b>Public API</b> ({@link dev.gbp.engine.TorchRuntime}); {@link dev.gbp.engine.SeededBackward} and
+ * {@link dev.gbp.engine.HostCopy} are internal.
  *
  * <p>A library user calls {@link dev.gbp.engine.TorchRuntime#start(int)} before anything touches DJL (before
  * {@code NDManager.newBaseManager()}): it starts the engine offline (no network look-ups, no telemetry) with the

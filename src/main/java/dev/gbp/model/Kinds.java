@@ -168,6 +168,11 @@ final class Kinds {
             if (training) {
                 return one(block, ps, x, true);
             }
+            if (pointOutput(l, x.getShape())) {
+                long n = x.getShape().get(0);
+                NDArray y = x.reshape(n, -1).matMul(param(block, "weight").reshape(l.outChannels, -1).transpose());
+                return (l.bias ? y.add(param(block, "bias")) : y).reshape(n, l.outChannels, 1, 1);
+            }
             // The block's own padding is baked in; the node's padding comes from l (none for an unpadded crop).
             int[] p = l.symmetricPadding() ? l.padding : new int[4];
             return ai.djl.nn.convolutional.Conv2d.conv2d(x, param(block, "weight"), l.bias ? param(block, "bias") : null,
@@ -177,6 +182,16 @@ final class Kinds {
         @Override
         public LayerSpec unpadded(LayerSpec l) {
             return l.withoutPadding();
+        }
+
+        /**
+         * Whether the convolution reads an input {@code x} of exactly one undilated, unpadded kernel window, so its output
+         * is 1 x 1 (as the seeded node of a cropped cone): then forward and backward are each one matrix product, which the
+         * engine runs several times faster than a convolution of that shape.
+         */
+        static boolean pointOutput(LayerSpec l, Shape x) {
+            return l.groups == 1 && l.dilation[0] == 1 && l.dilation[1] == 1 && Arrays.equals(l.padding, new int[4])
+                    && x.dimension() == 4 && x.get(2) == l.kernel[0] && x.get(3) == l.kernel[1];
         }
 
         /** Whether the input gradient is one stride-1 convolution with the flipped, transposed kernel. */
@@ -206,6 +221,9 @@ final class Kinds {
             if (!hasClosedFormBackward(l)) {
                 return null;
             }
+            if (pointGradient(l, g)) {
+                return new NDList(pointBackward(l, g, param(block, "weight")));
+            }
             NDArray k = cache.get("kernel", () -> flippedTransposed(param(block, "weight")));
             NDArray read = transposedConv(l, g, k);
             if (!stridedPointwise(l)) {
@@ -226,11 +244,28 @@ final class Kinds {
             if (!transposable(l)) {
                 return null;
             }
+            if (pointGradient(l, g)) {
+                return pointBackward(l, g, cache.get("scaled", () -> param(block, "weight").mul(
+                        scale.reshape(scale.getShape().get(0), 1, 1, 1))));
+            }
             NDArray k = cache.get("folded", () -> {
                 NDArray w = param(block, "weight");
                 return flippedTransposed(w.mul(scale.reshape(scale.getShape().get(0), 1, 1, 1)));
             });
             return transposedConv(l, g, k);
+        }
+
+        /** Whether {@code g} is the signal at a {@link #pointOutput}: 1 x 1, from an unpadded stride-1 convolution. */
+        private static boolean pointGradient(LayerSpec l, NDArray g) {
+            return transposable(l) && Arrays.equals(l.padding, new int[4]) && g.getShape().get(2) == 1
+                    && g.getShape().get(3) == 1;
+        }
+
+        /** The input gradient at a {@link #pointOutput}: the signal times the kernel {@code w}, one matrix product. */
+        private static NDArray pointBackward(LayerSpec l, NDArray g, NDArray w) {
+            long n = g.getShape().get(0);
+            return g.reshape(n, l.outChannels).matMul(w.reshape(l.outChannels, -1))
+                    .reshape(n, l.inChannels, l.kernel[0], l.kernel[1]);
         }
 
         private static NDArray transposedConv(LayerSpec l, NDArray g, NDArray kernel) {

@@ -149,6 +149,66 @@ class LayerwiseBackpropTest {
         }
     }
 
+    /**
+     * A convolution whose unpadded input is one kernel window (the seeded node of every cropped cone) runs forward
+     * and backward as matrix products: its output, and the map through it with and without a BatchNorm folded into
+     * its backward step, equal plain loops over the weights. Both signs reach the ReLU (some outputs are masked).
+     */
+    @Test
+    void convolutionReadingOneWindowEqualsPlainLoops() {
+        int ci = 3;
+        int co = 8;
+        for (boolean batchNorm : new boolean[] {false, true}) {
+            List<LayerSpec> layers = new ArrayList<>();
+            layers.add(LayerSpec.conv2d("c", ci, co, 3, 1, 0, true));
+            if (batchNorm) {
+                layers.add(LayerSpec.batchNorm2d("bn", co));
+            }
+            layers.addAll(List.of(LayerSpec.relu("r"), LayerSpec.flatten(), LayerSpec.linear("fc", co, 2, false)));
+            ModelSpec spec = new ModelSpec(new int[] {ci, 3, 3}, List.of("a", "b"), new float[] {0, 0, 0},
+                    new float[] {1, 1, 1}, layers);
+            try (Network net = Network.create(spec, root, 11)) {
+                randomizeRunningStats(net, 4);
+                int n = 2;
+                float[] xs = TestFiles.randomFloats(n * ci * 9, 8);
+                NDArray x = root.create(xs, new Shape(n, ci, 3, 3));
+                float[] z = net.forwardTo(x, 0).toFloatArray();
+                float[] map = GuidedBackprop.gradient(net).attribute(x, Target.classLogit(1)).maps();
+                Map<String, NpyArray> p = net.weights();
+                float[] w = p.get("c.weight").data();
+                float[] b = p.get("c.bias").data();
+                float[] fc = p.get("fc.weight").data();
+                float[] wantZ = new float[n * co];
+                float[] want = new float[n * ci * 9];
+                int masked = 0;
+                for (int m = 0; m < n; m++) {
+                    for (int o = 0; o < co; o++) {
+                        double sum = b[o];
+                        for (int k = 0; k < ci * 9; k++) {
+                            sum += w[o * ci * 9 + k] * (double) xs[m * ci * 9 + k];
+                        }
+                        wantZ[m * co + o] = (float) sum;
+                        double scale = 1;
+                        double shift = 0;
+                        if (batchNorm) {
+                            scale = p.get("bn.weight").data()[o] / Math.sqrt(p.get("bn.running_var").data()[o] + 1e-5);
+                            shift = p.get("bn.bias").data()[o] - p.get("bn.running_mean").data()[o] * scale;
+                        }
+                        boolean open = sum * scale + shift > 0;
+                        masked += open ? 0 : 1;
+                        double g = open ? fc[co + o] * scale : 0;
+                        for (int k = 0; k < ci * 9; k++) {
+                            want[m * ci * 9 + k] += (float) (g * w[o * ci * 9 + k]);
+                        }
+                    }
+                }
+                assertTrue(masked > 0 && masked < n * co, "both signs at the ReLU: " + masked + " masked");
+                assertTrue(relativeError(z, wantZ) <= 1e-6, "forward: relative error " + relativeError(z, wantZ));
+                assertTrue(relativeError(map, want) <= 1e-6, "bn=" + batchNorm + ": relative error " + relativeError(map, want));
+            }
+        }
+    }
+
     @Test
     void layerwiseGradientEqualsFullAutogradWithAndWithoutBatchNorm() {
         for (boolean batchNorm : new boolean[] {true, false}) {

@@ -1,0 +1,36 @@
+package dev.gbp.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.nio.FloatBuffer;
+
+/**
+ * An array's values copied into Java in one pass. DJL's {@link NDArray#toFloatArray} copies the engine's memory into
+ * a new byte array and that into the float array: two copies and a second zeroed allocation, which for the walk's
+ * largest arrays (a layer's activations over a batch, several megabytes) cost about as much as a convolution. Here
+ * the float array is filled straight from a view of the engine's memory.
+ *
+ * <p>Internal: public only because {@link dev.gbp.attr} calls it from another package.
+ */
+public final class HostCopy {
+    private HostCopy() {}
+
+    /**
+     * The values of {@code a}, as {@link NDArray#toFloatArray} gives them.
+     *
+     * @param a a float array on the CPU
+     * @return its values in row-major order
+     */
+    public static float[] floats(NDArray a) {
+        if (a.getDataType() != DataType.FLOAT32) {
+            return a.toFloatArray(); // its own conversion or error
+        }
+        if (a.size() == 0) {
+            return new float[0];
+        }
+        FloatBuffer view = a.toByteBuffer(true).asFloatBuffer();
+        float[] out = new float[view.remaining()];
+        view.get(out);
+        return out;
+    }
+}
