@@ -6,9 +6,9 @@ import java.nio.FloatBuffer;
 
 /**
  * An array's values copied into Java in one pass. DJL's {@link NDArray#toFloatArray} copies the engine's memory into
- * a new byte array and that into the float array: two copies and a second zeroed allocation, which for the walk's
- * largest arrays (a layer's activations over a batch, several megabytes) cost about as much as a convolution. Here
- * the float array is filled straight from a view of the engine's memory.
+ * a new byte array and that into the float array: two copies and a second zeroed allocation, for the walk's largest
+ * arrays (a layer's activations over a batch) several megabytes each. Here the float array is filled straight from a
+ * view of the engine's memory.
  *
  * <p>Internal: public only because {@link dev.gbp.attr} calls it from another package.
  */
