@@ -3,8 +3,8 @@
 
 Usage: /usr/bin/python3 docs/bench/bundle_torch.py MODEL_DIR CIFAR_DIR [--target max-neuron:conv3_relu|predicted]
        [--batch 100] [--threads 2] [--runs 10] [--json]
-The bundle's model.json (sequential conv2d, batchnorm2d, relu, maxpool2d, global_avgpool, linear, as the shipped
-cifar10-seed and cifar10-cnn) is rebuilt as a torch module in eval mode with the weights of its weights.npz. The
+The bundle's model.json (conv2d, batchnorm2d, relu, maxpool2d, global_avgpool, linear, and for graph bundles add: the
+shipped cifar10-seed, cifar10-cnn and cifar10-resnet) is rebuilt as a torch module in eval mode with the weights of its weights.npz. The
 first --batch images of test_batch.bin are normalised with the bundle's mean and std. The common recipe: a full
 backward hook on every ReLU clamps the incoming gradient at 0. A run is one forward pass (to the target layer for a
 neuron target; the whole network for `predicted`) and one backward pass seeded at each image's largest activation
@@ -31,8 +31,9 @@ torch.set_num_threads(a.threads)
 
 spec = json.load(open(a.model + "/model.json"))
 weights = np.load(a.model + "/weights.npz")
-layers, names = [], []
-for l in spec["layers"]:
+
+
+def module(l):
     t = l["type"]
     if t == "conv2d":
         m = torch.nn.Conv2d(l["in_channels"], l["out_channels"], l["kernel_size"], l.get("stride", 1), l.get("padding", 0),
@@ -41,25 +42,56 @@ for l in spec["layers"]:
         m = torch.nn.BatchNorm2d(l["num_features"], eps=l.get("eps", 1e-5))
     elif t == "relu":
         m = torch.nn.ReLU()
+        m.register_full_backward_hook(lambda mod, gin, gout: (torch.clamp(gin[0], min=0),))
     elif t == "maxpool2d":
         m = torch.nn.MaxPool2d(l["kernel_size"], l.get("stride"), l.get("padding", 0))
     elif t == "global_avgpool":
         m = torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten())
     elif t == "linear":
         m = torch.nn.Linear(l["in_features"], l["out_features"], bias=l.get("bias", True))
+    elif t == "add":
+        return None
     else:
         raise SystemExit("unsupported layer type " + t)
     if "name" in l and not isinstance(m, torch.nn.ReLU):
         state = {k[len(l["name"]) + 1:]: torch.from_numpy(weights[k]) for k in weights.files if k.startswith(l["name"] + ".")}
         m.load_state_dict(state, strict=False)
-    layers.append(m)
-    names.append(l.get("name"))
-for m in layers:
-    if isinstance(m, torch.nn.ReLU):
-        m.register_full_backward_hook(lambda mod, gin, gout: (torch.clamp(gin[0], min=0),))
+    return m
 
-last = len(layers) - 1 if a.target == "predicted" else names.index(a.target.split(":", 1)[1])
-model = torch.nn.Sequential(*layers[:last + 1]).eval()
+
+class Graph(torch.nn.Module):
+    """A graph bundle's nodes (each names its inputs; "input" is the image), evaluated in file order up to the
+    target node. Only the target's ancestors are evaluated."""
+
+    def __init__(self, nodes, target):
+        super().__init__()
+        by_name = {n["name"]: n for n in nodes}
+        need, todo = set(), [target]
+        while todo:
+            n = todo.pop()
+            if n != "input" and n not in need:
+                need.add(n)
+                todo.extend(by_name[n]["inputs"])
+        self.nodes = [n for n in nodes if n["name"] in need]
+        self.mods = torch.nn.ModuleDict({str(i): m for i, n in enumerate(self.nodes) if (m := module(n)) is not None})
+        self.target = target
+
+    def forward(self, x):
+        values = {"input": x}
+        for i, n in enumerate(self.nodes):
+            ins = [values[k] for k in n["inputs"]]
+            values[n["name"]] = ins[0] + ins[1] if n["type"] == "add" else self.mods[str(i)](ins[0])
+        return values[self.target]
+
+
+if "nodes" in spec:
+    target = spec["nodes"][-1]["name"] if a.target == "predicted" else a.target.split(":", 1)[1]
+    model = Graph(spec["nodes"], target).eval()
+else:
+    layers = [module(l) for l in spec["layers"]]
+    names = [l.get("name") for l in spec["layers"]]
+    last = len(layers) - 1 if a.target == "predicted" else names.index(a.target.split(":", 1)[1])
+    model = torch.nn.Sequential(*layers[:last + 1]).eval()
 for q in model.parameters():
     q.requires_grad_(False)
 
