@@ -2,13 +2,14 @@
 """Guided backpropagation in PyTorch on a gbp bundle, for side-by-side figures with `gbp bench` (docs/BENCHMARKS.md).
 
 Usage: /usr/bin/python3 docs/bench/bundle_torch.py MODEL_DIR CIFAR_DIR [--target max-neuron:conv3_relu|predicted]
-       [--batch 100] [--threads 2] [--runs 10] [--json]
+       [--batch 100] [--threads 2] [--runs 10] [--warm-up 5] [--json]
 The bundle's model.json (conv2d, batchnorm2d, relu, maxpool2d, global_avgpool, linear, and for graph bundles add: the
 shipped cifar10-seed, cifar10-cnn and cifar10-resnet) is rebuilt as a torch module in eval mode with the weights of its weights.npz. The
 first --batch images of test_batch.bin are normalised with the bundle's mean and std. The common recipe: a full
 backward hook on every ReLU clamps the incoming gradient at 0. A run is one forward pass (to the target layer for a
 neuron target; the whole network for `predicted`) and one backward pass seeded at each image's largest activation
-of the layer (or its largest logit). One warm-up run, then the median of --runs timed runs.
+of the layer (or its largest logit). Untimed runs for --warm-up seconds (as `gbp bench --warm-up`), then the median
+of --runs timed runs.
 """
 import argparse
 import json
@@ -25,6 +26,7 @@ p.add_argument("--target", default="max-neuron:conv3_relu")
 p.add_argument("--batch", type=int, default=100)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--runs", type=int, default=10)
+p.add_argument("--warm-up", type=float, default=5.0, help="untimed runs first, at least one and for this many seconds")
 p.add_argument("--json", action="store_true")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
@@ -112,7 +114,11 @@ def run():
     return inp.grad
 
 
-run()
+start = time.perf_counter()
+warm = 0
+while warm < 1 or time.perf_counter() - start < a.warm_up:
+    run()
+    warm += 1
 times = []
 for _ in range(a.runs):
     t0 = time.perf_counter()
@@ -120,6 +126,6 @@ for _ in range(a.runs):
     times.append(time.perf_counter() - t0)
 med = statistics.median(times)
 r = {"torch": torch.__version__, "model": a.model, "target": a.target, "batch": a.batch, "threads": a.threads,
-     "runs": a.runs, "median_ms": med * 1000, "images_per_second": a.batch / med}
+     "runs": a.runs, "warm_up_runs": warm, "median_ms": med * 1000, "images_per_second": a.batch / med}
 print(json.dumps(r) if a.json else "%s %s: %.1f ms/batch, %.0f images/s (torch %s, %d threads)"
       % (a.model, a.target, med * 1000, a.batch / med, torch.__version__, a.threads))

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.gbp.engine.HostCopy;
 import dev.gbp.model.LayerSpec;
 import dev.gbp.model.ModelSpec;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -144,7 +145,7 @@ final class Cone {
     /** The input's crop of each image, from the zero-padded input (N x C x h x w). */
     NDArray cropInput(NDArray input) {
         long[] s = input.getShape().getShape();
-        return cut(input.getManager(), HostCopy.floats(input), (int) s[1], (int) s[2], (int) s[3], boxes[0]);
+        return cut(input.getManager(), HostCopy.view(input), (int) s[1], (int) s[2], (int) s[3], boxes[0]);
     }
 
     /** The full-size maps (N x C x H x W) holding each image's crop {@code signal} of the input. */
@@ -153,7 +154,7 @@ final class Cone {
         int h = (int) inputShape[2];
         int w = (int) inputShape[3];
         float[] out = new float[n * c * h * w];
-        copyBoxes(boxes[0], c, h, w, out, HostCopy.floats(signal), false);
+        copyBoxes(boxes[0], c, h, w, out, HostCopy.view(signal), false);
         return out;
     }
 
@@ -320,7 +321,7 @@ final class Cone {
     }
 
     /** Each image's box {@code boxes} cut out of {@code data} (N x c x h x w), zero outside the map. */
-    private NDArray cut(NDManager manager, float[] data, int c, int h, int w, long[][] perImage) {
+    private NDArray cut(NDManager manager, FloatBuffer data, int c, int h, int w, long[][] perImage) {
         int ch = (int) height(perImage[0]);
         int cw = (int) width(perImage[0]);
         float[] out = new float[n * c * ch * cw];
@@ -329,11 +330,12 @@ final class Cone {
     }
 
     /**
-     * Copies between full maps {@code full} (N x c x h x w) and crops {@code crop} (N x c x ch x cw, the size of each
-     * image's box in {@code perImage}): into the crops when {@code toCrop}, else back into the full maps. Positions of a
-     * box outside the map are skipped (left as they are).
+     * Copies between full maps (N x c x h x w) and crops (N x c x ch x cw, the size of each image's box in
+     * {@code perImage}): from full maps {@code source} into crops {@code target} when {@code toCrop}, else from crops
+     * into full maps. Positions of a box outside the map are skipped (left as they are). The source is read in place
+     * (a view of the engine's memory), so no copy of it is made in Java.
      */
-    private void copyBoxes(long[][] perImage, int c, int h, int w, float[] target, float[] source, boolean toCrop) {
+    private void copyBoxes(long[][] perImage, int c, int h, int w, float[] target, FloatBuffer source, boolean toCrop) {
         int ch = (int) height(perImage[0]);
         int cw = (int) width(perImage[0]);
         for (int m = 0; m < n; m++) {
@@ -350,9 +352,9 @@ final class Cone {
                             int inFull = ((m * c + k) * h + (int) iy) * w + (int) ix;
                             int inCrop = ((m * c + k) * ch + y) * cw + x;
                             if (toCrop) {
-                                target[inCrop] = source[inFull];
+                                target[inCrop] = source.get(inFull);
                             } else {
-                                target[inFull] = source[inCrop];
+                                target[inFull] = source.get(inCrop);
                             }
                         }
                     }

@@ -96,7 +96,7 @@ public final class GradCam implements Attribution {
         try (NDScope scope = new NDScope()) {
             pass = gradient.pass(input, target, l);
             float[] act = pass.activationBelow.toFloatArray();
-            float[] grad = pass.signal.toFloatArray();
+            float[] grad = pass.values();
             a = net.spec().outputShape(l);
             cam = heatMaps(act, grad, n, (int) a[0], (int) a[1], (int) a[2]);
         }

@@ -112,7 +112,7 @@ public final class LayerwiseBackprop implements Attribution {
     public AttributionResult attribute(NDArray input, Target target) {
         try (NDScope scope = new NDScope()) {
             Pass p = pass(input, target, ModelSpec.GRAPH_INPUT);
-            return p.result(rule.id(), target, input, HostCopy.floats(p.signal));
+            return p.result(rule.id(), target, input);
         }
     }
 
@@ -129,7 +129,7 @@ public final class LayerwiseBackprop implements Attribution {
             Classifier.Predictions[] predictions = new Classifier.Predictions[1];
             Pass p = pass(input, target, ModelSpec.GRAPH_INPUT, predictions);
             Classifier.Predictions c = predictions[0];
-            return p.result(rule.id(), target, input, HostCopy.floats(p.signal))
+            return p.result(rule.id(), target, input)
                     .withPredictions(c.classes(), c.probabilities());
         }
     }
@@ -204,7 +204,7 @@ public final class LayerwiseBackprop implements Attribution {
                 Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, seed);
                 float[] maps = cone.paste(p.signal, input.getShape().getShape());
                 p.signal.close();
-                return new Pass(input.getManager().create(maps, input.getShape()), null, sel, p.applied, p.onPath);
+                return new Pass(null, maps, null, sel, p.applied, p.onPath);
             }
         }
         return walk(input, target, seeded, below, walk, null, null);
@@ -398,8 +398,13 @@ public final class LayerwiseBackprop implements Attribution {
 
     /** What one forward-and-backward pass left behind. */
     static final class Pass {
-        /** The back-propagated signal at the output of the node the walk stopped at (or at the network's input). */
+        /**
+         * The back-propagated signal at the output of the node the walk stopped at (or at the network's input), in the
+         * engine; null when the walk pasted its crops into {@link #pasted} instead.
+         */
         final NDArray signal;
+        /** The same signal as Java values, when a cone walk pasted it into full-size maps; else null. */
+        private final float[] pasted;
         /** The output of the node the walk stopped at (null when it ran to the network's input). */
         final NDArray activationBelow;
         final Selection selection;
@@ -407,15 +412,26 @@ public final class LayerwiseBackprop implements Attribution {
         final int onPath;
 
         Pass(NDArray signal, NDArray activationBelow, Selection selection, int applied, int onPath) {
+            this(signal, null, activationBelow, selection, applied, onPath);
+        }
+
+        private Pass(NDArray signal, float[] pasted, NDArray activationBelow, Selection selection, int applied,
+                int onPath) {
             this.signal = signal;
+            this.pasted = pasted;
             this.activationBelow = activationBelow;
             this.selection = selection;
             this.applied = applied;
             this.onPath = onPath;
         }
 
-        AttributionResult result(String method, Target target, NDArray input, float[] maps) {
-            return new AttributionResult(method, target, maps, input.getShape().getShape(), selection.choices,
+        /** The signal's values in row-major order (copied out of the engine unless the walk pasted them in Java). */
+        float[] values() {
+            return pasted != null ? pasted : HostCopy.floats(signal);
+        }
+
+        AttributionResult result(String method, Target target, NDArray input) {
+            return new AttributionResult(method, target, values(), input.getShape().getShape(), selection.choices,
                     selection.predicted, selection.probability, applied, onPath);
         }
 

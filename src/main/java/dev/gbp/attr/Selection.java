@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import dev.gbp.engine.HostCopy;
+import java.nio.FloatBuffer;
 import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import dev.gbp.model.ReceptiveField;
@@ -73,7 +74,8 @@ final class Selection {
             }
         }
         long[] dims = net.spec().outputShape(seeded);
-        float[] values = HostCopy.floats(out);
+        // Read in place: the layer (6.5 MB for cifar10-cnn's conv3_relu over 100 images) is never copied into Java.
+        FloatBuffer values = HostCopy.view(out);
         NeuronChoice[] choices;
         if (target instanceof Target.Predicted) {
             // The predicted class, per image: the arg-max of the logits (as the probabilities).
@@ -91,9 +93,9 @@ final class Selection {
         return new Selection(choices, target.isNeuronTarget() && !unit, out, predicted, probability);
     }
 
-    private static float[] slice(float[] a, int i, int k) {
+    private static FloatBuffer slice(FloatBuffer a, int i, int k) {
         float[] s = new float[k];
-        System.arraycopy(a, i * k, s, 0, k);
-        return s;
+        a.get(i * k, s);
+        return FloatBuffer.wrap(s);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gbp.attr;
 
 import dev.gbp.metrics.Stats;
+import java.nio.FloatBuffer;
 
 /**
  * Resolves a {@link Target} to one neuron per image from the seeded layer's output (the seed, zero
@@ -11,10 +12,11 @@ final class TargetSelector {
     private TargetSelector() {}
 
     /**
-     * @param values the layer output, {@code n} images of {@code perImage} values in c, y, x order
+     * @param values the layer output, {@code n} images of {@code perImage} values in c, y, x order (read by index: a
+     *     view of the engine's memory needs no copy)
      * @param dims the per-image shape: {C, H, W} or {F}
      */
-    static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n) {
+    static NeuronChoice[] select(Target target, int layer, FloatBuffer values, long[] dims, int n) {
         return select(target, layer, values, dims, n, null);
     }
 
@@ -23,8 +25,8 @@ final class TargetSelector {
      * taken only over positions (y, x) where {@code allowed} (row-major, one entry per position of a
      * channel) is true; null allows every position.
      */
-    static NeuronChoice[] select(Target target, int layer, float[] values, long[] dims, int n, boolean[] allowed) {
-        int per = values.length / n;
+    static NeuronChoice[] select(Target target, int layer, FloatBuffer values, long[] dims, int n, boolean[] allowed) {
+        int per = values.limit() / n;
         int channels = (int) dims[0];
         int plane = per / channels;
         int width = dims.length == 3 ? (int) dims[2] : 1;
@@ -39,7 +41,7 @@ final class TargetSelector {
             if (target instanceof Target.ChannelMax cm) {
                 from = cm.c() * plane;
                 to = from + plane;
-                chosen = Stats.argMax(values, base + from, base + to) - base;
+                chosen = argMax(values, base + from, base + to) - base;
             } else if (target instanceof Target.Neuron nt) {
                 chosen = (nt.c() * (dims.length == 3 ? (int) dims[1] : 1) + nt.y()) * width + nt.x();
             } else if (target instanceof Target.Fixed f) {
@@ -55,10 +57,10 @@ final class TargetSelector {
                 competitor = Float.intBitsToFloat((int) found);
                 runnerUpFound = true;
             }
-            float v = values[base + chosen];
+            float v = values.get(base + chosen);
             for (int k = from; k < to && !runnerUpFound; k++) {
-                if (k != chosen && (allowed == null || allowed[k % plane]) && values[base + k] > competitor) {
-                    competitor = values[base + k];
+                if (k != chosen && (allowed == null || allowed[k % plane]) && values.get(base + k) > competitor) {
+                    competitor = values.get(base + k);
                 }
             }
             out[i] = choice(layer, chosen, plane, width, v, competitor);
@@ -77,12 +79,12 @@ final class TargetSelector {
      * The first maximum of {@code a[from..to)} (as {@link Stats#argMax}) and the largest of the other values (negative
      * infinity when there is none), in one pass: the index in the high 32 bits, the runner-up's float bits in the low.
      */
-    static long argMaxAndRunnerUp(float[] a, int from, int to) {
+    static long argMaxAndRunnerUp(FloatBuffer a, int from, int to) {
         int best = from;
-        float max = a[from];
+        float max = a.get(from);
         float second = Float.NEGATIVE_INFINITY;
         for (int k = from + 1; k < to; k++) {
-            float x = a[k];
+            float x = a.get(k);
             if (x > max) {
                 second = Math.max(second, max);
                 max = x;
@@ -95,10 +97,21 @@ final class TargetSelector {
     }
 
     /** The first maximum, in c, y, x order, among the allowed positions of every channel. */
-    private static int argMaxAllowed(float[] values, int base, int per, int plane, boolean[] allowed) {
+    private static int argMaxAllowed(FloatBuffer values, int base, int per, int plane, boolean[] allowed) {
         int best = -1;
         for (int k = 0; k < per; k++) {
-            if (allowed[k % plane] && (best < 0 || values[base + k] > values[base + best])) {
+            if (allowed[k % plane] && (best < 0 || values.get(base + k) > values.get(base + best))) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /** {@link Stats#argMax} over {@code a[from..to)}. */
+    private static int argMax(FloatBuffer a, int from, int to) {
+        int best = from;
+        for (int k = from + 1; k < to; k++) {
+            if (a.get(k) > a.get(best)) {
                 best = k;
             }
         }

@@ -79,7 +79,7 @@ final class UnitGradients {
                 float[] chunk = java.util.Arrays.copyOfRange(rows, from * per, to * per);
                 NDArray x = m.create(chunk, new Shape(to - from, imageShape[1], imageShape[2], imageShape[3]));
                 LayerwiseBackprop.Pass p = backprop.pass(x, part, dev.gbp.model.ModelSpec.GRAPH_INPUT);
-                System.arraycopy(p.signal.toFloatArray(), 0, out, from * per, (to - from) * per);
+                System.arraycopy(p.values(), 0, out, from * per, (to - from) * per);
                 if (values != null) {
                     System.arraycopy(p.targetValues(), 0, values, from, to - from);
                 }

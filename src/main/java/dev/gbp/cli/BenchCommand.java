@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "maps), of the layer-wise gradient, of DJL's full autograd gradient, of the inference forward pass",
             "to the target's node (the floor: each figure is also given as a multiple of it) and of the whole",
             "forward pass, on a batch of images with one target (by default the most active neuron of the seed",
-            "layer): the median of --runs timed runs after warm-up, the workloads taking turns in each round.", ""})
+            "layer): the median of --runs timed runs after --warm-up, the workloads taking turns in each round.", ""})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,6 +58,12 @@ final class BenchCommand implements Callable<Integer> {
     @Range(min = 10, max = 1000)
     int runs;
 
+    @Option(names = "--warm-up", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Untimed rounds first, at least 3 and for at least this many seconds, 0..600 (default: "
+                    + "${DEFAULT-VALUE}): a new process runs its first seconds slower while its memory is first touched.")
+    @Range(min = 0, max = 600)
+    double warmUp;
+
     @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N",
             description = "Images per batch, 1.." + Ranges.MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
     @Range(min = 1, max = Ranges.MAX_BATCH)
@@ -68,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
+
+    /** Untimed rounds {@link #measureInterleaved} ran before timing. */
+    private int warmUpRounds;
 
     @Override
     public Integer call() throws Exception {
@@ -124,6 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("target", t.spec());
                 o.put("threads", TorchRuntime.threads());
                 o.put("runs", runs);
+                o.put("warm_up_rounds", warmUpRounds);
                 o.put("djl", Engine.getDjlVersion());
                 o.put("cores", Runtime.getRuntime().availableProcessors());
                 o.put("walk", walk);
@@ -144,8 +154,8 @@ final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             } else {
                 var out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%s, batch %d, %s, %s, median of %d interleaved runs after warm-up%n", modelDir, n, t.spec(),
-                        Counts.of(TorchRuntime.threads(), "thread"), runs);
+                out.printf(Locale.ROOT, "%s, batch %d, %s, %s, median of %d interleaved runs after %s%n", modelDir, n,
+                        t.spec(), Counts.of(TorchRuntime.threads(), "thread"), runs, Counts.of(warmUpRounds, "warm-up round"));
                 out.printf(Locale.ROOT, "images: %s%n", source);
                 out.printf(Locale.ROOT, "%s%n", walk);
                 out.printf(Locale.ROOT, "%-24s %10s %12s %12s%n", "measurement", "ms/batch", "images/s", "x floor");
@@ -177,13 +187,16 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Seconds per run of each workload. After warm-up, the workloads take turns within each round, so a
      * slow spell of the machine (these are shared virtual cores) falls on all of them alike and the ratios
-     * compare like with like.
+     * compare like with like. The warm-up runs whole rounds for at least {@code --warm-up} seconds: on this
+     * project's virtual machines a process's first seconds run slower (its Java heap and native arrays land on
+     * memory touched for the first time) by more than the differences measured (docs/BENCHMARKS.md).
      */
     private Map<String, double[]> measureInterleaved(Map<String, Runnable> work) {
-        for (Runnable w : work.values()) {
-            for (int i = 0; i < 3; i++) {
-                w.run();
-            }
+        long start = System.nanoTime();
+        warmUpRounds = 0;
+        while (warmUpRounds < 3 || System.nanoTime() - start < warmUp * 1e9) {
+            work.values().forEach(Runnable::run);
+            warmUpRounds++;
         }
         Map<String, double[]> seconds = new LinkedHashMap<>();
         work.keySet().forEach(k -> seconds.put(k, new double[runs]));

@@ -33,4 +33,21 @@ public final class HostCopy {
         view.get(out);
         return out;
     }
+
+    /**
+     * A read-only view of {@code a}'s values in the engine's memory, in row-major order, without copying them (a
+     * non-contiguous array is first made contiguous by the engine). Valid only while {@code a} is open.
+     *
+     * @param a a float array on the CPU
+     * @return its values, read by index
+     */
+    public static FloatBuffer view(NDArray a) {
+        if (a.getDataType() != DataType.FLOAT32) {
+            return FloatBuffer.wrap(a.toFloatArray()); // its own conversion or error
+        }
+        if (a.size() == 0) {
+            return FloatBuffer.allocate(0);
+        }
+        return a.toByteBuffer(true).asFloatBuffer();
+    }
 }

@@ -275,8 +275,8 @@ class ConeWalkTest {
         try (NDScope scope = new NDScope()) {
             NDArray copies = x.repeat(0, 2).mul(0.5f);
             LayerwiseBackprop walk = new LayerwiseBackprop(net, ReluRule.GUIDED);
-            float[] a = walk.pass(copies, fixed, ModelSpec.GRAPH_INPUT).signal.toFloatArray();
-            float[] b = walk.fullWalk().pass(copies, fixed, ModelSpec.GRAPH_INPUT).signal.toFloatArray();
+            float[] a = walk.pass(copies, fixed, ModelSpec.GRAPH_INPUT).values();
+            float[] b = walk.fullWalk().pass(copies, fixed, ModelSpec.GRAPH_INPUT).values();
             double err = LayerwiseBackpropTest.relativeError(a, b);
             t.compared++;
             if (LayerwiseBackpropTest.norm(b) > 0) {

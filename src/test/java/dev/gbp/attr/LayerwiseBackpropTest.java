@@ -245,7 +245,7 @@ class LayerwiseBackpropTest {
             LayerwiseBackprop walk = GuidedBackprop.gradient(net);
             for (int stop = 0; stop < net.size(); stop++) {
                 try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-                    float[] layerwise = walk.pass(x, target, stop - 1).signal.toFloatArray();
+                    float[] layerwise = walk.pass(x, target, stop - 1).values();
                     NDArray below = net.forwardTo(x, stop - 1).stopGradient();
                     below.setRequiresGradient(true);
                     try (ai.djl.training.GradientCollector gc =

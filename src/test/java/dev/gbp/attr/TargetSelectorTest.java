@@ -33,7 +33,7 @@ class TargetSelectorTest {
                     competitor = a[k];
                 }
             }
-            long found = TargetSelector.argMaxAndRunnerUp(a, from, to);
+            long found = TargetSelector.argMaxAndRunnerUp(java.nio.FloatBuffer.wrap(a), from, to);
             assertEquals(best, (int) (found >>> 32), "arg-max of case " + t);
             assertEquals(competitor == 0f ? 0f : competitor, Float.intBitsToFloat((int) found) == 0f ? 0f
                     : Float.intBitsToFloat((int) found), "runner-up of case " + t);

@@ -8,9 +8,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 
-/** {@link HostCopy#floats} gives what DJL's {@link NDArray#toFloatArray} gives, for every layout the walk hands it. */
+/**
+ * {@link HostCopy#floats} and {@link HostCopy#view} give what DJL's {@link NDArray#toFloatArray} gives, for every layout
+ * the walk hands them.
+ */
 class HostCopyTest {
     @Test
     void equalsToFloatArrayForContiguousStridedAndDifferentiatedArrays() {
@@ -28,8 +32,20 @@ class HostCopyTest {
             NDArray leaf = a.duplicate();
             leaf.setRequiresGradient(true);
             assertArrayEquals(a.toFloatArray(), HostCopy.floats(leaf));
+            for (NDArray x : new NDArray[] {a, transposed, slice, empty, leaf}) {
+                assertArrayEquals(x.toFloatArray(), read(HostCopy.view(x)));
+            }
             NDArray ints = m.arange(0, 6, 1, DataType.INT32);
             assertThrows(IllegalStateException.class, () -> HostCopy.floats(ints));
         }
+    }
+
+    /** Every value of {@code b}, read by index as the walk reads a view. */
+    private static float[] read(FloatBuffer b) {
+        float[] out = new float[b.limit()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.get(i);
+        }
+        return out;
     }
 }
