@@ -2,10 +2,10 @@ package dev.gbp.attr;
 
 import ai.djl.ndarray.NDArray;
 import dev.gbp.engine.HostCopy;
-import java.nio.FloatBuffer;
 import dev.gbp.metrics.Stats;
 import dev.gbp.model.Network;
 import dev.gbp.model.ReceptiveField;
+import java.nio.FloatBuffer;
 
 /** A target resolved on one batch: the chosen neurons, the seed, and the network's predictions. */
 final class Selection {

@@ -175,11 +175,14 @@ final class BenchCommand implements Callable<Integer> {
         return () -> method.attribute(x, t);
     }
 
-    /** The inference forward pass to node {@code last}, its output copied out. */
+    /**
+     * The inference forward pass to node {@code last}. Its output stays in the engine: the cropped walk reads the
+     * target's layer there in place (copying it out would add a layer-sized copy to the floor but not to the walk).
+     */
     private static Runnable forward(Network net, NDArray x, int last) {
         return () -> {
             try (NDScope s = new NDScope()) {
-                net.forwardTo(x, last).toFloatArray();
+                net.forwardTo(x, last);
             }
         };
     }

@@ -5,10 +5,10 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.FloatBuffer;
 
 /**
- * An array's values copied into Java in one pass. DJL's {@link NDArray#toFloatArray} copies the engine's memory into
- * a new byte array and that into the float array: two copies and a second zeroed allocation, for the walk's largest
- * arrays (a layer's activations over a batch) several megabytes each. Here the float array is filled straight from a
- * view of the engine's memory.
+ * An array's values in Java: copied in one pass ({@link #floats}) or read in place ({@link #view}). DJL's
+ * {@link NDArray#toFloatArray} copies the engine's memory into a new byte array and that into the float array: two
+ * copies and a second zeroed allocation, for the walk's largest arrays (a layer's activations over a batch) several
+ * megabytes each. Here the float array is filled straight from a view of the engine's memory, or the view is read.
  *
  * <p>Internal: public only because {@link dev.gbp.attr} calls it from another package.
  */
