@@ -139,15 +139,6 @@ public final class LayerwiseBackprop implements Attribution {
         return crop && below == ModelSpec.GRAPH_INPUT && target.isNeuronTarget() && mayCrop(target.layer(net.spec()));
     }
 
-    /**
-     * Runs the forward pass up to the target's node and the backward walk down to the output of node
-     * {@code below} ({@link ModelSpec#GRAPH_INPUT}: the network's input), whose signal it returns. Call
-     * inside an NDScope: the arrays of the returned pass belong to it.
-     *
-     * <p>A neuron target walked down to the input runs the plain inference forward pass to its node,
-     * which chooses the neurons, and then walks only their cones ({@link Cone}) where that is exact and
-     * smaller, pasting the result into full-size maps.
-     */
     /** Per target node, whether a centre neuron's cone can be cropped (else the choosing forward pass is skipped). */
     private final java.util.Map<Integer, Boolean> mayCrop = new java.util.HashMap<>();
 
@@ -167,6 +158,15 @@ public final class LayerwiseBackprop implements Attribution {
         });
     }
 
+    /**
+     * Runs the forward pass up to the target's node and the backward walk down to the output of node
+     * {@code below} ({@link ModelSpec#GRAPH_INPUT}: the network's input), whose signal it returns. Call
+     * inside an NDScope: the arrays of the returned pass belong to it.
+     *
+     * <p>A neuron target walked down to the input runs the plain inference forward pass to its node,
+     * which chooses the neurons, and then walks only their cones ({@link Cone}) where that is exact and
+     * smaller, pasting the result into full-size maps.
+     */
     Pass pass(NDArray input, Target target, int below) {
         return pass(input, target, below, null);
     }
