@@ -113,8 +113,8 @@ class ConeWalkTest {
             try (NDManager m = NDManager.newBaseManager(); Network net = Network.load(Path.of(bundle), m)) {
                 report(bundle, checkAll(net, 4, true));
                 assertCrops(net, "conv2_relu", true);
-                // The seed network's conv3 cone (26 x 26 input pixels, 44% of the values) does not pay.
-                assertCrops(net, "conv3_relu", bundle.endsWith("cnn"));
+                // The seed network's conv3 cone (26 x 26 input pixels, 44% of the values) is under Cone.pays's half.
+                assertCrops(net, "conv3_relu", true);
             }
         }
     }
