@@ -91,7 +91,7 @@ final class Cone {
      * Whether walking the crops is worth the extra inference forward pass that chooses the neurons and
      * the crops' own costs (slicing, masks): their values (summed over the nodes, padding included)
      * must be at most half the whole maps'. Measured on the shipped networks' conv3_relu (docs/BENCHMARKS.md):
-     * at 44% (the seed network) the cropped walk runs 15-17% more images/s than the whole one, at 10% (cifar10-cnn)
+     * at 44% (the seed network) the cropped walk runs 5-17% more images/s than the whole one, at 10% (cifar10-cnn)
      * about 1.6 times as many.
      */
     private boolean pays() {
