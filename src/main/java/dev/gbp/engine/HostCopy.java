@@ -35,8 +35,9 @@ public final class HostCopy {
     }
 
     /**
-     * A read-only view of {@code a}'s values in the engine's memory, in row-major order, without copying them (a
-     * non-contiguous array is first made contiguous by the engine). Valid only while {@code a} is open.
+     * A view of {@code a}'s values in the engine's memory, in row-major order, without copying them (a non-contiguous
+     * array is first made contiguous by the engine), for reading only: writing through it would change {@code a}.
+     * Valid only while {@code a} is open.
      *
      * @param a a float array on the CPU
      * @return its values, read by index
