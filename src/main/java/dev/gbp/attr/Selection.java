@@ -82,7 +82,7 @@ final class Selection {
             choices = new NeuronChoice[n];
             for (int i = 0; i < n; i++) {
                 choices[i] = TargetSelector.select(new Target.ClassLogit(predicted[i]), seeded,
-                        slice(values, i, k), new long[] {k}, 1)[0];
+                        values.slice(i * k, k), new long[] {k}, 1)[0];
             }
         } else {
             boolean[] allowed = target instanceof Target.MaxNeuron mn && mn.interior()
@@ -91,11 +91,5 @@ final class Selection {
         }
         boolean unit = target instanceof Target.Fixed f && f.unitSeed();
         return new Selection(choices, target.isNeuronTarget() && !unit, out, predicted, probability);
-    }
-
-    private static FloatBuffer slice(FloatBuffer a, int i, int k) {
-        float[] s = new float[k];
-        a.get(i * k, s);
-        return FloatBuffer.wrap(s);
     }
 }

@@ -41,7 +41,7 @@ final class TargetSelector {
             if (target instanceof Target.ChannelMax cm) {
                 from = cm.c() * plane;
                 to = from + plane;
-                chosen = argMax(values, base + from, base + to) - base;
+                chosen = Stats.argMax(values, base + from, base + to) - base;
             } else if (target instanceof Target.Neuron nt) {
                 chosen = (nt.c() * (dims.length == 3 ? (int) dims[1] : 1) + nt.y()) * width + nt.x();
             } else if (target instanceof Target.Fixed f) {
@@ -101,17 +101,6 @@ final class TargetSelector {
         int best = -1;
         for (int k = 0; k < per; k++) {
             if (allowed[k % plane] && (best < 0 || values.get(base + k) > values.get(base + best))) {
-                best = k;
-            }
-        }
-        return best;
-    }
-
-    /** {@link Stats#argMax} over {@code a[from..to)}. */
-    private static int argMax(FloatBuffer a, int from, int to) {
-        int best = from;
-        for (int k = from + 1; k < to; k++) {
-            if (a.get(k) > a.get(best)) {
                 best = k;
             }
         }

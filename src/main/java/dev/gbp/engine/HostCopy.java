@@ -25,10 +25,7 @@ public final class HostCopy {
         if (a.getDataType() != DataType.FLOAT32) {
             return a.toFloatArray(); // its own conversion or error
         }
-        if (a.size() == 0) {
-            return new float[0];
-        }
-        FloatBuffer view = a.toByteBuffer(true).asFloatBuffer();
+        FloatBuffer view = view(a);
         float[] out = new float[view.remaining()];
         view.get(out);
         return out;

@@ -1,5 +1,7 @@
 package dev.gbp.metrics;
 
+import java.nio.FloatBuffer;
+
 /** Mean, population standard deviation, median and quantiles of a sample; the first maximum of a range. */
 public final class Stats {
     private Stats() {}
@@ -90,9 +92,21 @@ public final class Stats {
      * @return the index, in {@code a} (not relative to {@code from})
      */
     public static int argMax(float[] a, int from, int to) {
+        return argMax(FloatBuffer.wrap(a), from, to);
+    }
+
+    /**
+     * As {@link #argMax(float[], int, int)}, over values read by index (a view of an engine array needs no copy).
+     *
+     * @param a the values
+     * @param from the first index
+     * @param to the index after the last
+     * @return the index, in {@code a} (not relative to {@code from})
+     */
+    public static int argMax(FloatBuffer a, int from, int to) {
         int best = from;
         for (int k = from + 1; k < to; k++) {
-            if (a[k] > a[best]) {
+            if (a.get(k) > a.get(best)) {
                 best = k;
             }
         }

@@ -187,7 +187,7 @@ final class Kinds {
         /**
          * Whether the convolution reads an input {@code x} of exactly one undilated, unpadded kernel window, so its output
          * is 1 x 1 (as the seeded node of a cropped cone): then forward and backward are each one matrix product instead of
-         * a convolution with its layout reorders (not yet timed: docs/BENCHMARKS.md).
+         * a convolution with its layout reorders (about a third of the time each, measured alone: docs/BENCHMARKS.md).
          */
         static boolean pointOutput(LayerSpec l, Shape x) {
             return l.groups == 1 && l.dilation[0] == 1 && l.dilation[1] == 1 && Arrays.equals(l.padding, new int[4])
