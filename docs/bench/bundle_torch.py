@@ -2,14 +2,15 @@
 """Guided backpropagation in PyTorch on a gbp bundle, for side-by-side figures with `gbp bench` (docs/BENCHMARKS.md).
 
 Usage: /usr/bin/python3 docs/bench/bundle_torch.py MODEL_DIR CIFAR_DIR [--target max-neuron:conv3_relu|predicted]
-       [--batch 100] [--threads 2] [--runs 10] [--warm-up 5] [--json]
+       [--batch 100] [--threads 2] [--runs 10] [--warm-up 5] [--channels-last] [--json]
 The bundle's model.json (conv2d, batchnorm2d, relu, maxpool2d, global_avgpool, linear, and for graph bundles add: the
 shipped cifar10-seed, cifar10-cnn and cifar10-resnet) is rebuilt as a torch module in eval mode with the weights of its weights.npz. The
 first --batch images of test_batch.bin are normalised with the bundle's mean and std. The common recipe: a full
 backward hook on every ReLU clamps the incoming gradient at 0. A run is one forward pass (to the target layer for a
 neuron target; the whole network for `predicted`) and one backward pass seeded at each image's largest activation
 of the layer (or its largest logit). Untimed runs for --warm-up seconds (as `gbp bench --warm-up`), then the median
-of --runs timed runs.
+of --runs timed runs. --channels-last lays the weights and the batch out channels-last in memory (PyTorch's
+`memory_format=torch.channels_last`), as gbp does since 2026-12-01; not part of the common recipe.
 """
 import argparse
 import json
@@ -27,6 +28,7 @@ p.add_argument("--batch", type=int, default=100)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--runs", type=int, default=10)
 p.add_argument("--warm-up", type=float, default=5.0, help="untimed runs first, at least one and for this many seconds")
+p.add_argument("--channels-last", action="store_true", help="weights and batch in torch.channels_last memory format")
 p.add_argument("--json", action="store_true")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
@@ -102,6 +104,9 @@ x = raw[:, 1:].reshape(a.batch, 3, 32, 32).astype(np.float32) / 255
 mean = np.array(spec["normalize"]["mean"], np.float32).reshape(1, 3, 1, 1)
 std = np.array(spec["normalize"]["std"], np.float32).reshape(1, 3, 1, 1)
 x = torch.from_numpy((x - mean) / std)
+if a.channels_last:
+    model = model.to(memory_format=torch.channels_last)
+    x = x.contiguous(memory_format=torch.channels_last)
 
 
 def run():
@@ -126,6 +131,6 @@ for _ in range(a.runs):
     times.append(time.perf_counter() - t0)
 med = statistics.median(times)
 r = {"torch": torch.__version__, "model": a.model, "target": a.target, "batch": a.batch, "threads": a.threads,
-     "runs": a.runs, "warm_up_runs": warm, "median_ms": med * 1000, "images_per_second": a.batch / med}
+     "runs": a.runs, "warm_up_runs": warm, "channels_last": a.channels_last, "median_ms": med * 1000, "images_per_second": a.batch / med}
 print(json.dumps(r) if a.json else "%s %s: %.1f ms/batch, %.0f images/s (torch %s, %d threads)"
       % (a.model, a.target, med * 1000, a.batch / med, torch.__version__, a.threads))
