@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.gbp.engine.ChannelsLast;
 import dev.gbp.engine.HostCopy;
 import dev.gbp.engine.SeededBackward;
 import dev.gbp.model.Classifier;
@@ -214,9 +215,9 @@ public final class LayerwiseBackprop implements Attribution {
      * The forward pass and the backward walk of {@link #pass}, on whole maps ({@code cone} null: the
      * seed comes from the target's node) or on the crops of {@code cone} seeded with {@code seed}.
      */
-    private Pass walk(NDArray input, Target target, int seeded, int below, boolean[] walk, Cone cone, NDArray seed) {
+    private Pass walk(NDArray batch, Target target, int seeded, int below, boolean[] walk, Cone cone, NDArray seed) {
         ModelSpec spec = net.spec();
-        int n = (int) input.getShape().get(0);
+        int n = (int) batch.getShape().get(0);
         NDList[] ins = new NDList[seeded + 1];
         NDArray[] outs = new NDArray[seeded + 1];
         NDArray[] signals = new NDArray[seeded + 1];
@@ -226,6 +227,8 @@ public final class LayerwiseBackprop implements Attribution {
         int onPath = 0;
         Selection sel;
         boolean[] needed = spec.ancestors(seeded);
+        // Laid out as every convolution's output, so that the nodes before the first one match them.
+        NDArray input = batch.getShape().dimension() == 4 ? ChannelsLast.of(batch) : batch;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             for (int i = 0; i <= seeded; i++) {
                 if (!needed[i]) {
@@ -277,6 +280,12 @@ public final class LayerwiseBackprop implements Attribution {
                     release(g);
                     releaseNode(ins, outs, i, below);
                     continue;
+                }
+                if (g.getShape().dimension() == 4) {
+                    // Laid out as the activations: a max-pool's backward step runs several times slower on mixed layouts.
+                    NDArray laid = ChannelsLast.of(g);
+                    g.close();
+                    g = laid;
                 }
                 LayerSpec l = cone == null ? spec.layer(i) : cone.layer(i);
                 int[] from = spec.inputsOf(i);

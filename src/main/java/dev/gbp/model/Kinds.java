@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gbp.engine.ChannelsLast;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,7 +167,9 @@ final class Kinds {
                 x = x.pad(padShape(l.padding), 0);
             }
             if (training) {
-                return one(block, ps, channelsLast(x), true);
+                try (NDArray laid = ChannelsLast.of(x)) {
+                    return one(block, ps, laid, true);
+                }
             }
             if (pointOutput(l, x.getShape())) {
                 long n = x.getShape().get(0);
@@ -175,27 +178,17 @@ final class Kinds {
             }
             // The block's own padding is baked in; the node's padding comes from l (none for an unpadded crop).
             int[] p = l.symmetricPadding() ? l.padding : new int[4];
-            return ai.djl.nn.convolutional.Conv2d.conv2d(channelsLast(x), param(block, "weight"), l.bias ? param(block, "bias") : null,
-                    hw(l.stride), new Shape(p[0], p[1]), hw(l.dilation), l.groups).singletonOrThrow();
+            NDArray b = l.bias ? param(block, "bias") : null;
+            // The laid-out handle is closed at once: left to the scope, it would keep x's memory from the walk's reuse.
+            try (NDArray laid = ChannelsLast.of(x)) {
+                return ai.djl.nn.convolutional.Conv2d.conv2d(laid, param(block, "weight"), b, hw(l.stride),
+                        new Shape(p[0], p[1]), hw(l.dilation), l.groups).singletonOrThrow();
+            }
         }
 
         @Override
         public LayerSpec unpadded(LayerSpec l) {
             return l.withoutPadding();
-        }
-
-        /**
-         * The values of {@code x} (N x C x H x W) laid out channels-last in memory, in N x H x W x C order; the shape
-         * and every value stay as they are. libtorch's convolutions then skip their layout reorders and give
-         * channels-last outputs, and the BatchNorm, ReLU and pooling steps after them keep that layout: its max-pooling
-         * runs about ten times as fast on it as on N x C x H x W (docs/BENCHMARKS.md, "Channels-last"). One copy when
-         * {@code x} is laid out otherwise (the input, a crop); views only when it already is channels-last (the
-         * reshape then needs no copy).
-         */
-        static NDArray channelsLast(NDArray x) {
-            long[] s = x.getShape().getShape();
-            return x.transpose(0, 2, 3, 1).reshape(s[0] * s[2] * s[3], s[1]).reshape(s[0], s[2], s[3], s[1])
-                    .transpose(0, 3, 1, 2);
         }
 
         /**
@@ -283,8 +276,10 @@ final class Kinds {
         }
 
         private static NDArray transposedConv(LayerSpec l, NDArray g, NDArray kernel) {
-            return ai.djl.nn.convolutional.Conv2d.conv2d(channelsLast(g), kernel, null, new Shape(1, 1),
-                    new Shape(l.kernel[0] - 1 - l.padding[0], l.kernel[1] - 1 - l.padding[1])).singletonOrThrow();
+            try (NDArray laid = ChannelsLast.of(g)) {
+                return ai.djl.nn.convolutional.Conv2d.conv2d(laid, kernel, null, new Shape(1, 1),
+                        new Shape(l.kernel[0] - 1 - l.padding[0], l.kernel[1] - 1 - l.padding[1])).singletonOrThrow();
+            }
         }
 
         /** (out, in, kh, kw) to (in, out, kh, kw), each kh x kw plane turned by 180 degrees, contiguous. */
