@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDArray;
  * values; only the order they are stored in becomes N x H x W x C. libtorch's convolutions then skip the layout
  * reorders they make around an N x C x H x W array and give channels-last outputs, and the element-wise steps,
  * BatchNorm and pooling after them keep that layout. Measured on this project's machines (docs/BENCHMARKS.md,
- * "Channels-last"): convolutions 8-20 % faster, max-pooling about ten times as fast; but a max-pool's backward step is
- * five to twenty times as slow when its signal is laid out otherwise than its input, so the walk lays out every signal
- * as the activations.
+ * "2026-12-01 (later): channels-last"): convolutions 8-20 % faster, max-pooling about ten times as fast; but a
+ * max-pool's backward step is five to twenty times as slow when its signal is laid out otherwise than its input, so the
+ * walk lays out every signal as the activations.
  *
  * <p>Internal: public only because {@link dev.gbp.model} and {@link dev.gbp.attr} call it.
  */
