@@ -44,6 +44,7 @@ final class Html {
             ".grid{display:flex;flex-wrap:wrap;gap:10px}",
             ".card{background:#fff;border:1px solid #e1e1de;border-radius:6px;padding:8px;font-size:12px;line-height:1.35}",
             ".card img{image-rendering:pixelated;display:block}",
+            ".card.right{border-left:4px solid #1b7f3b} .card.wrong{border-left:4px solid #b42318}",
             ".tiles{display:flex;gap:4px} .tiles figure{margin:0;text-align:center;font-size:11px;color:#555}",
             ".ok{color:#1b7f3b} .bad{color:#b42318} .muted{color:#777}",
             "table{border-collapse:collapse;font-size:13px} td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}",

@@ -71,7 +71,18 @@ class ExplainCliTest {
         }
         assertEquals(3, index.get("relu_sites_with_rule").asInt());
         assertEquals(6, Files.readAllLines(out.resolve("index.csv")).size());
-        assertTrue(Files.readString(out.resolve("index.html")).contains("images/0004.png"));
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("images/0004.png"));
+        // One card per picture, its edge the verdict index.json gives; the picture names the image, so the page does
+        // not repeat it in text (only in the tooltip and alt text).
+        for (int i = 0; i < 5; i++) {
+            JsonNode e = index.get("images").get(i);
+            String verdict = e.get("label").asInt() == e.get("predicted").asInt() ? "right" : "wrong";
+            String card = "<div class=\"card " + verdict + "\" title=\"" + e.get("source").asText() + " ";
+            assertTrue(html.contains(card), card);
+        }
+        assertEquals(5, html.split("<div class=\"card ", -1).length - 1);
+        assertFalse(html.contains("&rarr;"), "no caption repeated under the pictures");
 
         // The maps are the library's maps for the same images (batching and file writing change nothing).
         CifarImages test = CifarReader.read(data, CifarReader.Split.TEST).slice(2, 7);
