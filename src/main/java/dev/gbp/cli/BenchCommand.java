@@ -176,8 +176,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The inference forward pass to node {@code last}. Its output stays in the engine: the cropped walk reads the
-     * target's layer there in place (copying it out would add a layer-sized copy to the floor but not to the walk).
+     * The inference forward pass to node {@code last}, alone: its output stays in the engine, as the cropped walk
+     * reads the target's layer through a view there instead of copying it into Java.
      */
     private static Runnable forward(Network net, NDArray x, int last) {
         return () -> {
