@@ -23,6 +23,9 @@ import java.util.Arrays;
  * the node's padding value (a per-image mask), so every in-map value of every crop equals the full
  * network's; the positions of a crop outside its map hold values the full network does not have, and
  * the walk's signal there is forced to zero at every such mask, as the full network's padding takes none.
+ * A node that reads no padding needs no mask: its in-map outputs read only in-map inputs, and its
+ * out-of-map outputs, whose signal is already zero, hand only zero back. Nor does a node reading the
+ * input with zero padding: {@link #cropInput} holds zeros outside the map, and {@link #paste} skips them.
  */
 final class Cone {
     private final ModelSpec spec;
@@ -188,6 +191,10 @@ final class Cone {
 
     /** {@code x} (what {@link #read} gave) with the out-of-map positions holding node {@code i}'s padding. */
     NDArray pad(int i, int k, NDArray x) {
+        LayerSpec l = spec.layer(i);
+        if (spec.inputsOf(i)[k] == ModelSpec.GRAPH_INPUT && l.kind().paddingValue(l) == 0f) {
+            return x; // the input's crop holds zeros outside the map
+        }
         NDArray[] inside = edgeMask(i, k, x.getManager());
         if (inside == null) {
             return x;
@@ -203,8 +210,8 @@ final class Cone {
      */
     NDArray finite(int i, NDArray y) {
         LayerSpec l = spec.layer(i);
-        if (Float.isFinite(l.kind().paddingValue(l))) {
-            return y;
+        if (layers[i] == l || Float.isFinite(l.kind().paddingValue(l))) {
+            return y; // read no padding, or none infinite
         }
         NDArray[] inside = mask(boxes[i + 1], map(i), 0f, y.getManager(), true);
         return inside == null ? y : NDArrays.where(inside[0].broadcast(y.getShape()), y, y.zerosLike());
@@ -216,7 +223,8 @@ final class Cone {
      * part node {@code i} read.
      */
     NDArray toInput(int i, int k, NDArray s) {
-        NDArray[] inside = edgeMask(i, k, s.getManager());
+        // The input's out-of-map positions are never pasted.
+        NDArray[] inside = spec.inputsOf(i)[k] == ModelSpec.GRAPH_INPUT ? null : edgeMask(i, k, s.getManager());
         NDArray g = inside == null ? s : s.mul(inside[0]);
         if (g != s) {
             s.close();
@@ -241,7 +249,7 @@ final class Cone {
     private NDArray[] edgeMask(int i, int k, NDManager manager) {
         LayerSpec l = spec.layer(i);
         if (layers[i] == l) {
-            return null; // element-wise: reads no padding
+            return null; // reads no padding: element-wise, or padding-free (see the class comment)
         }
         long key = (long) i << 32 | k;
         NDArray[] cached = edgeMasks.get(key);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gbp.GbpInputException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -317,8 +318,14 @@ public final class LayerSpec {
         return new LayerSpec(b);
     }
 
-    /** This node with no padding and no ceil mode (for {@link NodeKind#unpadded}). */
+    /**
+     * This node with no padding and no ceil mode (for {@link NodeKind#unpadded}): itself when it has neither, so a crop
+     * can tell a node that reads no padding by identity.
+     */
     LayerSpec withoutPadding() {
+        if (Arrays.equals(padding, new int[4]) && !ceilMode) {
+            return this;
+        }
         Builder b = toBuilder();
         b.padding = new int[4];
         b.ceilMode = false;

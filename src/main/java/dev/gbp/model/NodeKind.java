@@ -227,7 +227,7 @@ public interface NodeKind {
      * This node as it runs on a crop of its input whose positions outside the input map already hold
      * {@link #paddingValue}: the same node without padding, or null when no crop reproduces it exactly
      * (flat kinds; average pooling that leaves the padding out of its count or rounds up). Element-wise
-     * kinds return {@code l} itself.
+     * kinds, and nodes that read no padding (none, and no ceil mode), return {@code l} itself.
      *
      * @param l the node
      * @return the node without padding, {@code l}, or null

@@ -81,6 +81,39 @@ class ConeWalkTest {
                 LayerSpec.linear("fc", 16 * 6 * 5, 5, true).withInputs("flat")));
     }
 
+    /**
+     * Nodes that read no padding, whose crops go unmasked ({@link Cone}): a strided convolution, an overlapping max pool
+     * and an average pool without padding; between them a max pool reading the input with padding (-infinity, so the
+     * input's zeros do not stand in for it) and a ceil-mode max pool whose last window overhangs its map.
+     */
+    static ModelSpec padFree() {
+        return new ModelSpec(new int[] {3, 33, 31}, List.of("a", "b", "c", "d", "e"), new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, List.of(
+                LayerSpec.pool(LayerType.MAXPOOL2D, "mp0", 3, 1, 1, false, true).withInputs("input"),
+                LayerSpec.conv2d("c1", 3, 8, 3, 2, 0, true).withInputs("mp0"),
+                LayerSpec.relu("r1").withInputs("c1"),
+                LayerSpec.pool(LayerType.MAXPOOL2D, "mpc", 2, 2, 0, true, true).withInputs("r1"),
+                LayerSpec.conv2d("c2", 8, 8, 1, 1, 0, true).withInputs("mpc"),
+                LayerSpec.relu("r2").withInputs("c2"),
+                LayerSpec.pool(LayerType.AVGPOOL2D, "ap", 3, 1, 0, false, true).withInputs("r2"),
+                LayerSpec.conv2d("c3", 8, 8, 3, 1, 1, true).withInputs("ap"),
+                LayerSpec.relu("r3").withInputs("c3"),
+                LayerSpec.pool(LayerType.MAXPOOL2D, "mp1", 3, 2, 0, false, true).withInputs("r3"),
+                LayerSpec.flatten().withName("flat").withInputs("mp1"),
+                LayerSpec.linear("fc", 8 * 2 * 2, 5, true).withInputs("flat")));
+    }
+
+    @Test
+    void croppedWalkEqualsFullWalkThroughNodesThatReadNoPadding() {
+        try (Network net = Network.create(padFree(), root, 13)) {
+            report("padding-free", checkAll(net, 2, false));
+            assertCrops(net, "r1", true);
+            assertCrops(net, "mpc", true);
+            assertCrops(net, "r2", true);
+            assertCrops(net, "r3", true);
+        }
+    }
+
     @Test
     void croppedWalkEqualsFullWalkOnPaddedStridedPooledDilatedGroupedNetwork() {
         ModelSpec spec = windows();
