@@ -3,7 +3,6 @@ package dev.gbp.attr;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.gbp.engine.HostCopy;
 import dev.gbp.model.LayerSpec;
@@ -146,10 +145,29 @@ final class Cone {
         return layers[i];
     }
 
-    /** The input's crop of each image, from the zero-padded input (N x C x h x w). */
-    NDArray cropInput(NDArray input) {
-        long[] s = input.getShape().getShape();
-        return cut(input.getManager(), HostCopy.view(input), (int) s[1], (int) s[2], (int) s[3], boxes[0]);
+    /**
+     * Each image's crop of node {@code j}'s output ({@link ModelSpec#GRAPH_INPUT}: the input), cut from {@code full},
+     * that output on the whole maps: N x C x h x w, zero outside the map.
+     */
+    NDArray crop(int j, NDArray full) {
+        return cut(full, boxes[j + 1]);
+    }
+
+    /** The shape of the input crop, N x C x h x w. */
+    Shape inputCropShape() {
+        return new Shape(n, spec.input()[0], height(boxes[0][0]), width(boxes[0][0]));
+    }
+
+    /** The shapes of node {@code i}'s inputs as it reads them on crops ({@link #read}), with the batch axis. */
+    Shape[] inputShapes(int i) {
+        int[] from = spec.inputsOf(i);
+        long[] r = region(i, 0);
+        Shape[] shapes = new Shape[from.length];
+        for (int k = 0; k < from.length; k++) {
+            long c = from[k] == ModelSpec.GRAPH_INPUT ? spec.input()[0] : spec.outputShape(from[k])[0];
+            shapes[k] = new Shape(n, c, height(r), width(r));
+        }
+        return shapes;
     }
 
     /** The full-size maps (N x C x H x W) holding each image's crop {@code signal} of the input. */
@@ -158,7 +176,7 @@ final class Cone {
         int h = (int) inputShape[2];
         int w = (int) inputShape[3];
         float[] out = new float[n * c * h * w];
-        copyBoxes(boxes[0], c, h, w, out, HostCopy.view(signal), false);
+        copyBoxes(boxes[0], c, h, w, out, HostCopy.view(signal));
         return out;
     }
 
@@ -175,18 +193,15 @@ final class Cone {
     }
 
     /**
-     * What node {@code i} reads of its {@code k}-th input, given that input's crop: the part its box
-     * needs, with the positions outside the input's map set to the node's padding value.
+     * What node {@code i} reads of its {@code k}-th input, cut from {@code full}, that input on the whole maps: each
+     * image's part its box needs, zero outside the input's map ({@link #pad} then sets the node's padding there).
      */
-    NDArray read(int i, int k, NDArray producer) {
-        long[] at = offset(i, k, 0);
-        long[] region = region(i, 0);
-        NDArray x = producer;
-        if (at[0] != 0 || at[1] != 0 || height(region) != producer.getShape().get(2)
-                || width(region) != producer.getShape().get(3)) {
-            x = producer.get(new NDIndex(":, :, {}:{}, {}:{}", at[0], at[0] + height(region), at[1], at[1] + width(region)));
+    NDArray read(int i, int k, NDArray full) {
+        long[][] regions = new long[n][];
+        for (int m = 0; m < n; m++) {
+            regions[m] = region(i, m);
         }
-        return x;
+        return cut(full, regions);
     }
 
     /** {@code x} (what {@link #read} gave) with the out-of-map positions holding node {@code i}'s padding. */
@@ -329,22 +344,53 @@ final class Cone {
         return new long[] {r[0] - b[0], r[2] - b[2]};
     }
 
-    /** Each image's box {@code boxes} cut out of {@code data} (N x c x h x w), zero outside the map. */
-    private NDArray cut(NDManager manager, FloatBuffer data, int c, int h, int w, long[][] perImage) {
+    /**
+     * Each image's box of {@code perImage} cut out of {@code full} (N x C x H x W): N x C x h x w, laid out channels-last
+     * as the activations, zero outside the map. Written in place into the engine's memory, a row of a box (its
+     * positions times the channels) at a time from a channels-last source; any other layout is first copied into one.
+     */
+    private NDArray cut(NDArray full, long[][] perImage) {
+        long[] s = full.getShape().getShape();
+        int c = (int) s[1];
+        int h = (int) s[2];
+        int w = (int) s[3];
         int ch = (int) height(perImage[0]);
         int cw = (int) width(perImage[0]);
-        float[] out = new float[n * c * ch * cw];
-        copyBoxes(perImage, c, h, w, out, data, true);
-        return manager.create(out, new Shape(n, c, ch, cw));
+        HostCopy.Writable out = HostCopy.writable(full.getManager(), new Shape(n, ch, cw, c));
+        FloatBuffer to = out.view();
+        float[] zeros = new float[cw * c];
+        try (NDArray nhwc = full.transpose(0, 2, 3, 1)) {
+            FloatBuffer from = HostCopy.view(nhwc);
+            for (int m = 0; m < n; m++) {
+                long[] b = perImage[m];
+                int x0 = (int) Math.max(0, b[2]);
+                int x1 = (int) Math.min(w, b[3] + 1);
+                for (int y = 0; y < ch; y++) {
+                    int row = (m * ch + y) * cw * c;
+                    long iy = b[0] + y;
+                    if (iy < 0 || iy >= h || x0 >= x1) {
+                        to.put(row, zeros, 0, cw * c);
+                        continue;
+                    }
+                    int left = (int) (x0 - b[2]) * c;
+                    to.put(row, zeros, 0, left);
+                    to.put(row + left, from, (int) (((m * h + iy) * w + x0) * c), (x1 - x0) * c);
+                    int done = left + (x1 - x0) * c;
+                    to.put(row + done, zeros, 0, cw * c - done);
+                }
+            }
+        }
+        try (NDArray rows = out.array()) {
+            return rows.transpose(0, 3, 1, 2);
+        }
     }
 
     /**
-     * Copies between full maps (N x c x h x w) and crops (N x c x ch x cw, the size of each image's box in
-     * {@code perImage}): from full maps {@code source} into crops {@code target} when {@code toCrop}, else from crops
-     * into full maps. Positions of a box outside the map are skipped (left as they are). The source is read in place
-     * (a view of the engine's memory), so no copy of it is made in Java.
+     * Copies crops {@code source} (N x c x ch x cw, the size of each image's box in {@code perImage}) into full maps
+     * {@code target} (N x c x h x w). Positions of a box outside the map are skipped (left as they are). The source is
+     * read in place (a view of the engine's memory), so no copy of it is made in Java.
      */
-    private void copyBoxes(long[][] perImage, int c, int h, int w, float[] target, FloatBuffer source, boolean toCrop) {
+    private void copyBoxes(long[][] perImage, int c, int h, int w, float[] target, FloatBuffer source) {
         int ch = (int) height(perImage[0]);
         int cw = (int) width(perImage[0]);
         for (int m = 0; m < n; m++) {
@@ -360,11 +406,7 @@ final class Cone {
                         if (ix >= 0 && ix < w) {
                             int inFull = ((m * c + k) * h + (int) iy) * w + (int) ix;
                             int inCrop = ((m * c + k) * ch + y) * cw + x;
-                            if (toCrop) {
-                                target[inCrop] = source.get(inFull);
-                            } else {
-                                target[inFull] = source.get(inCrop);
-                            }
+                            target[inFull] = source.get(inCrop);
                         }
                     }
                 }

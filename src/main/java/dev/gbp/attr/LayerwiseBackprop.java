@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.gbp.engine.ChannelsLast;
 import dev.gbp.engine.HostCopy;
@@ -190,32 +191,40 @@ public final class LayerwiseBackprop implements Attribution {
         }
         if (cropsFirst(target, below)) {
             int n = (int) input.getShape().get(0);
-            NDArray chooser;
+            NDArray[] acts;
             if (predictions != null) {
-                NDArray[] both = net.forwardKeeping(input, seeded);
-                predictions[0] = Classifier.ofLogits(both[1]);
-                chooser = both[0];
+                acts = net.forwardEach(input, net.size() - 1);
+                predictions[0] = Classifier.ofLogits(acts[net.size() - 1]);
+                if (acts[seeded] == null) {
+                    acts = net.forwardEach(input, seeded); // a node the logits do not depend on
+                }
             } else {
-                chooser = net.forwardTo(input, seeded);
+                acts = net.forwardEach(input, seeded);
             }
-            Selection sel = Selection.resolve(net, target, seeded, chooser, n);
+            Selection sel = Selection.resolve(net, target, seeded, acts[seeded], n);
             Cone cone = Cone.of(spec, seeded, sel.choices);
             if (cone != null) {
                 NDArray seed = cone.cropSeed(sel, (int) spec.outputShape(seeded)[0], input.getManager());
-                Pass p = walk(cone.cropInput(input), target, seeded, below, walk, cone, seed);
+                Pass p = walk(input, target, seeded, below, walk, cone, seed, acts);
                 float[] maps = cone.paste(p.signal, input.getShape().getShape());
                 p.signal.close();
                 return new Pass(null, maps, null, sel, p.applied, p.onPath);
             }
         }
-        return walk(input, target, seeded, below, walk, null, null);
+        return walk(input, target, seeded, below, walk, null, null, null);
     }
 
     /**
      * The forward pass and the backward walk of {@link #pass}, on whole maps ({@code cone} null: the
      * seed comes from the target's node) or on the crops of {@code cone} seeded with {@code seed}.
+     *
+     * <p>On crops nothing is recomputed that the choosing pass computed: {@code acts} holds every node's output on the
+     * whole maps, and the walk cuts from it what the backward steps read. A rectifier's rule reads its output; a node
+     * whose step autograd takes runs again on its cut inputs, for its small graph; a closed-form step reads only its
+     * inputs' shapes ({@link dev.gbp.model.NodeKind#backward}), and nothing of it runs.
      */
-    private Pass walk(NDArray batch, Target target, int seeded, int below, boolean[] walk, Cone cone, NDArray seed) {
+    private Pass walk(NDArray batch, Target target, int seeded, int below, boolean[] walk, Cone cone, NDArray seed,
+            NDArray[] acts) {
         ModelSpec spec = net.spec();
         int n = (int) batch.getShape().get(0);
         NDList[] ins = new NDList[seeded + 1];
@@ -227,8 +236,9 @@ public final class LayerwiseBackprop implements Attribution {
         int onPath = 0;
         Selection sel;
         boolean[] needed = spec.ancestors(seeded);
-        // Laid out as every convolution's output, so that the nodes before the first one match them.
-        NDArray input = batch.getShape().dimension() == 4 ? ChannelsLast.of(batch) : batch;
+        // Laid out as every convolution's output, so that the nodes before the first one match them (crops are cut
+        // laid out so).
+        NDArray input = cone == null && batch.getShape().dimension() == 4 ? ChannelsLast.of(batch) : batch;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             for (int i = 0; i <= seeded; i++) {
                 if (!needed[i]) {
@@ -237,13 +247,20 @@ public final class LayerwiseBackprop implements Attribution {
                 LayerSpec l = cone == null ? spec.layer(i) : cone.layer(i);
                 boolean autograd = walk[i] && i > below && !l.kind().isRectifier()
                         && !l.kind().hasClosedFormBackward(l);
+                if (cone != null && !autograd) {
+                    if (walk[i] && i > below && l.kind().isRectifier()) {
+                        outs[i] = cone.crop(i, acts[i]);
+                        onPath++;
+                    }
+                    continue;
+                }
                 NDList in = new NDList();
                 NDList fed = in;
                 int[] from = spec.inputsOf(i);
                 for (int k = 0; k < from.length; k++) {
                     int j = from[k];
-                    NDArray producer = j == ModelSpec.GRAPH_INPUT ? input : outs[j];
-                    NDArray x = (cone == null ? producer : cone.read(i, k, producer)).stopGradient();
+                    NDArray x = cone == null ? (j == ModelSpec.GRAPH_INPUT ? input : outs[j]).stopGradient()
+                            : cone.read(i, k, j == ModelSpec.GRAPH_INPUT ? input : acts[j]);
                     if (autograd) {
                         x.setRequiresGradient(true); // this node's backward step comes from its own autograd graph
                     }
@@ -306,7 +323,8 @@ public final class LayerwiseBackprop implements Attribution {
                         reader = conv;
                         next = new NDList(through);
                     } else if (l.kind().hasClosedFormBackward(l)) {
-                        next = l.kind().backward(l, net.layer(i), g, ins[i], net.cache(i));
+                        next = l.kind().backward(l, net.layer(i), g, cone == null ? shapes(ins[i]) : cone.inputShapes(i),
+                                net.cache(i));
                     } else {
                         SeededBackward.backward(gc, outs[i], g);
                         next = new NDList();
@@ -341,9 +359,19 @@ public final class LayerwiseBackprop implements Attribution {
         }
         NDArray signal = below == ModelSpec.GRAPH_INPUT ? atInput : signals[below];
         if (signal == null) {
-            signal = (below == ModelSpec.GRAPH_INPUT ? input : outs[below]).zerosLike();
+            signal = cone != null ? batch.getManager().zeros(cone.inputCropShape())
+                    : (below == ModelSpec.GRAPH_INPUT ? input : outs[below]).zerosLike();
         }
         return new Pass(signal, below == ModelSpec.GRAPH_INPUT ? null : outs[below], sel, applied, onPath);
+    }
+
+    /** The shapes of {@code list}'s arrays. */
+    private static Shape[] shapes(NDList list) {
+        Shape[] shapes = new Shape[list.size()];
+        for (int k = 0; k < shapes.length; k++) {
+            shapes[k] = list.get(k).getShape();
+        }
+        return shapes;
     }
 
     /** Whether {@code list} holds {@code a} itself (NDList.contains compares contents). */

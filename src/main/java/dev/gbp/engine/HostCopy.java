@@ -1,11 +1,14 @@
 package dev.gbp.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
 
 /**
- * An array's values in Java: copied in one pass ({@link #floats}) or read in place ({@link #view}). DJL's
+ * An array's values in Java: copied in one pass ({@link #floats}), read in place ({@link #view}), or a new array's
+ * written in place ({@link #writable}). DJL's
  * {@link NDArray#toFloatArray} copies the engine's memory into a new byte array and that into the float array: two
  * copies and a second zeroed allocation, for the walk's largest arrays (a layer's activations over a batch) several
  * megabytes each. Here the float array is filled straight from a view of the engine's memory, or the view is read.
@@ -48,4 +51,37 @@ public final class HostCopy {
         }
         return a.toByteBuffer(true).asFloatBuffer();
     }
+
+    /**
+     * A new float array of {@code shape}, uninitialised, and a view of its memory for writing it: the engine's memory
+     * filled in place, with no copy of a Java array made afterwards.
+     *
+     * @param manager the array's manager
+     * @param shape its shape
+     * @return the array and the view, valid while the array is open; every value must be written through it
+     * @throws IllegalStateException when the engine gives a copy of the array's memory instead of the memory itself
+     */
+    public static Writable writable(NDManager manager, Shape shape) {
+        NDArray a = manager.create(shape, DataType.FLOAT32);
+        FloatBuffer view = a.toByteBuffer(true).asFloatBuffer();
+        if (view.capacity() > 0) {
+            // A write must reach the array, or the values written through the view would be lost.
+            view.put(0, 1f);
+            try (NDArray first = a.reshape(-1).get(0)) {
+                if (first.getFloat() != 1f) {
+                    a.close();
+                    throw new IllegalStateException("the engine gave a copy of the array's memory, not the memory");
+                }
+            }
+        }
+        return new Writable(a, view);
+    }
+
+    /**
+     * An array and a view of its memory for writing.
+     *
+     * @param array the array
+     * @param view its values in row-major order
+     */
+    public record Writable(NDArray array, FloatBuffer view) {}
 }

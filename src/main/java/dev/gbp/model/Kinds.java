@@ -224,7 +224,7 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
             if (!hasClosedFormBackward(l)) {
                 return null;
             }
@@ -236,8 +236,7 @@ final class Kinds {
             if (!stridedPointwise(l)) {
                 return new NDList(read);
             }
-            NDArray x = inputs.singletonOrThrow();
-            NDArray out = read.getManager().zeros(x.getShape(), read.getDataType());
+            NDArray out = read.getManager().zeros(inputs[0], read.getDataType());
             long[] s = read.getShape().getShape();
             out.set(new NDIndex(":, :, 0:{}:{}, 0:{}:{}", (s[2] - 1) * l.stride[0] + 1, l.stride[0],
                     (s[3] - 1) * l.stride[1] + 1, l.stride[1]), read);
@@ -461,8 +460,8 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
-            return new NDList(g.reshape(inputs.singletonOrThrow().getShape()));
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
+            return new NDList(g.reshape(inputs[0]));
         }
 
         @Override
@@ -499,7 +498,7 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
             return new NDList(g);
         }
     }
@@ -550,7 +549,7 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
             return new NDList(g); // inference mode: the identity
         }
     }
@@ -602,9 +601,9 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
             NDList out = new NDList(g);
-            for (int i = 1; i < inputs.size(); i++) {
+            for (int i = 1; i < inputs.length; i++) {
                 out.add(g.duplicate()); // each branch may consume its signal in place
             }
             return out;
@@ -656,14 +655,14 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
-            if (inputs.size() == 1) {
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
+            if (inputs.length == 1) {
                 return new NDList(g);
             }
-            long[] at = new long[inputs.size() - 1];
+            long[] at = new long[inputs.length - 1];
             long c = 0;
             for (int i = 0; i < at.length; i++) {
-                c += inputs.get(i).getShape().get(1);
+                c += inputs[i].get(1);
                 at[i] = c;
             }
             NDList parts = g.split(at, 1);
@@ -712,8 +711,8 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
-            Shape s = inputs.singletonOrThrow().getShape();
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
+            Shape s = inputs[0];
             int[] p = l.padding;
             return new NDList(g.get(new NDIndex(":, :, {}:{}, {}:{}", p[0], p[0] + s.get(2), p[1], p[1] + s.get(3))));
         }
@@ -792,7 +791,7 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
             return new NDList(g.matMul(param(block, "weight")));
         }
     }
@@ -886,7 +885,7 @@ final class Kinds {
         }
 
         @Override
-        public NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+        public NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
             NDArray s = cache.get("scale", () -> {
                 NDArray scale = channelScale(l, block);
                 long c = scale.getShape().get(0);

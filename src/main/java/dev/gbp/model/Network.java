@@ -264,11 +264,29 @@ public final class Network implements AutoCloseable {
         return new NDArray[] {kept[0] != null ? kept[0] : forwardTo(x, keep), logits};
     }
 
+    /**
+     * Runs the nodes up to {@code last} that it depends on, once in inference mode, and returns each one's output as
+     * {@link #forwardTo} would give it.
+     *
+     * @param x normalised images, N x C x H x W
+     * @param last the last node to run
+     * @return one output per node up to {@code last}, null for the nodes {@code last} does not depend on
+     */
+    public NDArray[] forwardEach(NDArray x, int last) {
+        NDArray[] all = new NDArray[last + 1];
+        forwardTo(x, last, false, -1, null, all);
+        return all;
+    }
+
     private NDArray forwardTo(NDArray x, int last, boolean training) {
         return forwardTo(x, last, training, -1, null);
     }
 
     private NDArray forwardTo(NDArray x, int last, boolean training, int keep, NDArray[] kept) {
+        return forwardTo(x, last, training, keep, kept, null);
+    }
+
+    private NDArray forwardTo(NDArray x, int last, boolean training, int keep, NDArray[] kept, NDArray[] all) {
         if (last < 0) {
             return x;
         }
@@ -286,6 +304,9 @@ public final class Network implements AutoCloseable {
             outs[i] = forwardNode(i, in, training);
             if (i == keep) {
                 kept[0] = outs[i];
+            }
+            if (all != null) {
+                all[i] = outs[i];
             }
             for (int j : ins) {
                 if (j != ModelSpec.GRAPH_INPUT && --left[j] == 0) {

@@ -2,6 +2,7 @@ package dev.gbp.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,15 +140,17 @@ public interface NodeKind {
      * The exact vector-Jacobian product: the signal at each input, given {@code g} at the output, or
      * null when this kind's step is taken from its own small autograd graph instead (pooling, strided
      * or grouped convolutions). {@code cache} holds arrays derived from the parameters, built once.
+     * A closed-form step reads its inputs' shapes, never their values (a step that needs them is taken
+     * by autograd): a cropped walk then need not recompute them.
      *
      * @param l the node
      * @param block its block, or null
      * @param g the signal at its output
-     * @param inputs its forward inputs
+     * @param inputs its forward inputs' shapes, with the batch axis
      * @param cache its arrays derived from the parameters
      * @return the signal at each input, in input order, or null
      */
-    default NDList backward(LayerSpec l, Block block, NDArray g, NDList inputs, NodeCache cache) {
+    default NDList backward(LayerSpec l, Block block, NDArray g, Shape[] inputs, NodeCache cache) {
         return null;
     }
 
