@@ -192,6 +192,14 @@ final class Cone {
         return manager.create(out, new Shape(n, channels, 1, 1));
     }
 
+    /** Whether node {@code i} reads the whole crop of its {@code k}-th input (then {@link #read} is that crop). */
+    boolean readsWholeCrop(int i, int k) {
+        long[] at = offset(i, k, 0);
+        long[] region = region(i, 0);
+        long[] whole = boxes[spec.inputsOf(i)[k] + 1][0];
+        return at[0] == 0 && at[1] == 0 && height(region) == height(whole) && width(region) == width(whole);
+    }
+
     /**
      * What node {@code i} reads of its {@code k}-th input, cut from {@code full}, that input on the whole maps: each
      * image's part its box needs, zero outside the input's map ({@link #pad} then sets the node's padding there).

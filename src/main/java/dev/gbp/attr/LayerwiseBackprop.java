@@ -236,6 +236,7 @@ public final class LayerwiseBackprop implements Attribution {
         int onPath = 0;
         Selection sel;
         boolean[] needed = spec.ancestors(seeded);
+        NDArray[] cuts = new NDArray[seeded + 1]; // on crops: each node's output cut once, shared by its readers
         // Laid out as every convolution's output, so that the nodes before the first one match them (crops are cut
         // laid out so).
         NDArray input = cone == null && batch.getShape().dimension() == 4 ? ChannelsLast.of(batch) : batch;
@@ -249,7 +250,7 @@ public final class LayerwiseBackprop implements Attribution {
                         && !l.kind().hasClosedFormBackward(l);
                 if (cone != null && !autograd) {
                     if (walk[i] && i > below && l.kind().isRectifier()) {
-                        outs[i] = cone.crop(i, acts[i]);
+                        outs[i] = cut(cuts, cone, i, acts[i]);
                         onPath++;
                     }
                     continue;
@@ -259,8 +260,10 @@ public final class LayerwiseBackprop implements Attribution {
                 int[] from = spec.inputsOf(i);
                 for (int k = 0; k < from.length; k++) {
                     int j = from[k];
-                    NDArray x = cone == null ? (j == ModelSpec.GRAPH_INPUT ? input : outs[j]).stopGradient()
-                            : cone.read(i, k, j == ModelSpec.GRAPH_INPUT ? input : acts[j]);
+                    NDArray full = j == ModelSpec.GRAPH_INPUT ? input : cone == null ? outs[j] : acts[j];
+                    NDArray x = cone == null ? full.stopGradient()
+                            : j != ModelSpec.GRAPH_INPUT && cone.readsWholeCrop(i, k) ? cut(cuts, cone, j, full).stopGradient()
+                            : cone.read(i, k, full);
                     if (autograd) {
                         x.setRequiresGradient(true); // this node's backward step comes from its own autograd graph
                     }
@@ -363,6 +366,14 @@ public final class LayerwiseBackprop implements Attribution {
                     : (below == ModelSpec.GRAPH_INPUT ? input : outs[below]).zerosLike();
         }
         return new Pass(signal, below == ModelSpec.GRAPH_INPUT ? null : outs[below], sel, applied, onPath);
+    }
+
+    /** Node {@code j}'s crop of its output {@code full}, cut on first use and kept in {@code cuts}. */
+    private static NDArray cut(NDArray[] cuts, Cone cone, int j, NDArray full) {
+        if (cuts[j] == null) {
+            cuts[j] = cone.crop(j, full);
+        }
+        return cuts[j];
     }
 
     /** The shapes of {@code list}'s arrays. */
