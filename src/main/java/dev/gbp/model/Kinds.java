@@ -16,6 +16,8 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gbp.engine.ChannelsLast;
+import dev.gbp.engine.HostCopy;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -231,6 +233,9 @@ final class Kinds {
             if (pointGradient(l, g)) {
                 return new NDList(pointBackward(l, g, param(block, "weight")));
             }
+            if (byColumns(l)) {
+                return new NDList(columnsBackward(l, g, cache.get("columns", () -> columns(param(block, "weight")))));
+            }
             NDArray k = cache.get("kernel", () -> flippedTransposed(param(block, "weight")));
             NDArray read = transposedConv(l, g, k);
             if (!stridedPointwise(l)) {
@@ -254,11 +259,87 @@ final class Kinds {
                 return pointBackward(l, g, cache.get("scaled", () -> param(block, "weight").mul(
                         scale.reshape(scale.getShape().get(0), 1, 1, 1))));
             }
+            if (byColumns(l)) {
+                return columnsBackward(l, g, cache.get("folded columns", () -> columns(param(block, "weight").mul(
+                        scale.reshape(scale.getShape().get(0), 1, 1, 1)))));
+            }
             NDArray k = cache.get("folded", () -> {
                 NDArray w = param(block, "weight");
                 return flippedTransposed(w.mul(scale.reshape(scale.getShape().get(0), 1, 1, 1)));
             });
             return transposedConv(l, g, k);
+        }
+
+        /**
+         * Whether the input gradient is cheaper as columns ({@link #columnsBackward}): for a stride-1 convolution reading
+         * few channels, as a first layer reads an image's. oneDNN's convolution to a handful of output channels, which
+         * the transposed kernel then is, runs far below its speed elsewhere: on 100 signals of 64 x 24 x 24 (the seed
+         * network's conv1 in its conv3 cone), 6.4 ms to three channels against 1.9 ms for the 1 x 1 convolution to
+         * the 27 columns of a 3 x 3 kernel on RGB (docs/BENCHMARKS.md). Measured for that size only, so kept to it.
+         */
+        static boolean byColumns(LayerSpec l) {
+            return transposable(l) && l.inChannels * l.kernel[0] * l.kernel[1] <= 27;
+        }
+
+        /** (out, in, kh, kw) to the 1 x 1 kernel of {@link #columnsBackward}: (in * kh * kw, out, 1, 1), contiguous. */
+        private static NDArray columns(NDArray w) {
+            long[] s = w.getShape().getShape();
+            return w.reshape(s[0], s[1] * s[2] * s[3]).transpose().reshape(s[1] * s[2] * s[3], s[0], 1, 1)
+                    .toDevice(w.getDevice(), true);
+        }
+
+        /**
+         * The input gradient of a {@link #transposable} convolution as columns: a 1 x 1 convolution of {@code g} with
+         * {@code columns} gives, at each output position, the signal for every input channel and kernel offset, and
+         * each is added onto the input position it came from (col2im), in Java from a view of the engine's memory.
+         */
+        private static NDArray columnsBackward(LayerSpec l, NDArray g, NDArray columns) {
+            long[] s = g.getShape().getShape();
+            int n = (int) s[0];
+            int oh = (int) s[2];
+            int ow = (int) s[3];
+            int c = l.inChannels;
+            int kh = l.kernel[0];
+            int kw = l.kernel[1];
+            int ph = l.padding[0];
+            int pw = l.padding[1];
+            int h = oh + kh - 1 - 2 * ph;
+            int w = ow + kw - 1 - 2 * pw;
+            int cols = c * kh * kw;
+            float[] out = new float[Math.multiplyExact(Math.multiplyExact(n, c), Math.multiplyExact(h, w))];
+            try (NDArray laid = ChannelsLast.of(g);
+                    NDArray z = ai.djl.nn.convolutional.Conv2d.conv2d(laid, columns).singletonOrThrow();
+                    NDArray rows = z.transpose(0, 2, 3, 1)) {
+                FloatBuffer v = HostCopy.view(rows); // N x oh x ow x cols: one position's columns side by side
+                float[] line = new float[ow * cols];
+                for (int m = 0; m < n; m++) {
+                    for (int y = 0; y < oh; y++) {
+                        v.get((m * oh + y) * ow * cols, line, 0, ow * cols);
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = y + ky - ph;
+                                if (iy < 0 || iy >= h) {
+                                    continue;
+                                }
+                                int row = ((m * c + ci) * h + iy) * w;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int col = (ci * kh + ky) * kw + kx;
+                                    // Output positions x whose input position x + kx - pw lies in the map.
+                                    int from = Math.max(0, pw - kx);
+                                    int to = Math.min(ow, w + pw - kx);
+                                    int at = row + kx - pw;
+                                    for (int x = from; x < to; x++) {
+                                        out[at + x] += line[x * cols + col];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            HostCopy.Writable result = HostCopy.writable(g.getManager(), new Shape(n, c, h, w));
+            result.view().put(0, out);
+            return result.array();
         }
 
         /** Whether {@code g} is the signal at a {@link #pointOutput}: 1 x 1, from an unpadded stride-1 convolution. */

@@ -1,6 +1,7 @@
 package dev.gbp.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link HostCopy#floats} and {@link HostCopy#view} give what DJL's {@link NDArray#toFloatArray} gives, for every layout
- * the walk hands them.
+ * the walk hands them; {@link HostCopy#writable} gives an array holding what was written.
  */
 class HostCopyTest {
     @Test
@@ -38,6 +39,33 @@ class HostCopyTest {
             NDArray ints = m.arange(0, 6, 1, DataType.INT32);
             assertThrows(IllegalStateException.class, () -> HostCopy.floats(ints));
         }
+    }
+
+    @Test
+    void writableArrayHoldsWhatWasWrittenThroughItsView() {
+        TorchRuntime.start(1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] values = new float[2 * 3 * 4 * 5];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i * 0.5f - 7f;
+            }
+            HostCopy.Writable w = HostCopy.writable(m, new Shape(2, 3, 4, 5));
+            w.view().put(0, values);
+            assertArrayEquals(values, w.array().toFloatArray());
+            assertEquals(new Shape(2, 3, 4, 5), w.array().getShape());
+            // The engine computes with what was written: a sum over its own memory.
+            assertEquals(sum(values), w.array().sum().getFloat(), 1e-3);
+            HostCopy.Writable none = HostCopy.writable(m, new Shape(0, 3));
+            assertEquals(0, none.view().capacity());
+        }
+    }
+
+    private static double sum(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x;
+        }
+        return s;
     }
 
     /** Every value of {@code b}, read by index as the walk reads a view. */
