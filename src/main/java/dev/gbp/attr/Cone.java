@@ -12,19 +12,20 @@ import java.util.Arrays;
 
 /**
  * The cones of one batch's chosen neurons: for every node below the seeded one, the box of its output
- * that the image's neuron depends on, so that the backward walk (and the forward recomputation it
- * needs) runs on crops instead of whole maps. The boxes are those of {@link dev.gbp.model.ReceptiveField},
- * kept at every node; they move with the neuron along each node's stride grid, so every image's crop
- * of a node has one size and the crops batch.
+ * that the image's neuron depends on, so that the backward walk runs on crops instead of whole maps. The
+ * boxes are those of {@link dev.gbp.model.ReceptiveField}, kept at every node; they move with the neuron
+ * along each node's stride grid, so every image's crop of a node has one size and the crops batch. The
+ * crops' values are cut ({@link #crop}, {@link #read}) from the activations of the forward pass that chose
+ * the neurons: in the map, they are the full network's own; outside it, zero.
  *
- * <p>Exactness: each node runs unpadded ({@link dev.gbp.model.NodeKind#unpadded}) on the part of its
- * input crop its box reads. Where that part leaves the input's real map, those positions are set to
- * the node's padding value (a per-image mask), so every in-map value of every crop equals the full
- * network's; the positions of a crop outside its map hold values the full network does not have, and
- * the walk's signal there is forced to zero at every such mask, as the full network's padding takes none.
+ * <p>Exactness: a node the walk runs again on crops (one whose backward step autograd takes) runs unpadded
+ * ({@link dev.gbp.model.NodeKind#unpadded}) on the part of its input crop its box reads. Where that part
+ * leaves the input's real map, those positions are set to the node's padding value (a per-image mask),
+ * so every in-map value of its output equals the full network's. The walk's signal at positions outside
+ * a map is forced to zero at every padded node ({@link #toInput}), as the full network's padding takes none.
  * A node that reads no padding needs no mask: its in-map outputs read only in-map inputs, and its
  * out-of-map outputs, whose signal is already zero, hand only zero back. Nor does a node reading the
- * input with zero padding: {@link #cropInput} holds zeros outside the map, and {@link #paste} skips them.
+ * input with zero padding: the input's crop holds zeros outside the map, and {@link #paste} skips them.
  */
 final class Cone {
     private final ModelSpec spec;
