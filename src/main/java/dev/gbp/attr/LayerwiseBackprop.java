@@ -260,10 +260,8 @@ public final class LayerwiseBackprop implements Attribution {
                 int[] from = spec.inputsOf(i);
                 for (int k = 0; k < from.length; k++) {
                     int j = from[k];
-                    NDArray full = j == ModelSpec.GRAPH_INPUT ? input : cone == null ? outs[j] : acts[j];
-                    NDArray x = cone == null ? full.stopGradient()
-                            : j != ModelSpec.GRAPH_INPUT && cone.readsWholeCrop(i, k) ? cut(cuts, cone, j, full).stopGradient()
-                            : cone.read(i, k, full);
+                    NDArray x = cone == null ? (j == ModelSpec.GRAPH_INPUT ? input : outs[j]).stopGradient()
+                            : cropInput(cone, cuts, i, k, j == ModelSpec.GRAPH_INPUT ? input : acts[j]);
                     if (autograd) {
                         x.setRequiresGradient(true); // this node's backward step comes from its own autograd graph
                     }
@@ -366,6 +364,18 @@ public final class LayerwiseBackprop implements Attribution {
                     : (below == ModelSpec.GRAPH_INPUT ? input : outs[below]).zerosLike();
         }
         return new Pass(signal, below == ModelSpec.GRAPH_INPUT ? null : outs[below], sel, applied, onPath);
+    }
+
+    /**
+     * Node {@code i}'s {@code k}-th input on crops, from that input on the whole maps, {@code full}: the producer's own
+     * crop when node {@code i} reads it whole (a handle of its own on the same memory, for the node's graph), else cut.
+     */
+    private NDArray cropInput(Cone cone, NDArray[] cuts, int i, int k, NDArray full) {
+        int j = net.spec().inputsOf(i)[k];
+        if (j != ModelSpec.GRAPH_INPUT && cone.readsWholeCrop(i, k)) {
+            return cut(cuts, cone, j, full).stopGradient();
+        }
+        return cone.read(i, k, full);
     }
 
     /** Node {@code j}'s crop of its output {@code full}, cut on first use and kept in {@code cuts}. */

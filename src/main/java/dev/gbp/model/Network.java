@@ -247,24 +247,6 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Runs the whole network once in inference mode and returns both node {@code keep}'s output and the logits, as a
-     * {@link #forwardTo} to each would give them, for the price of one pass.
-     *
-     * @param x normalised images, N x C x H x W
-     * @param keep a node whose output is wanted as well
-     * @return {keep's output, the logits}
-     */
-    public NDArray[] forwardKeeping(NDArray x, int keep) {
-        NDArray[] kept = new NDArray[1];
-        NDArray logits = forwardTo(x, blocks.length - 1, false, keep, kept);
-        if (keep == blocks.length - 1) {
-            return new NDArray[] {logits, logits};
-        }
-        // A node the logits do not depend on is not run on the way to them.
-        return new NDArray[] {kept[0] != null ? kept[0] : forwardTo(x, keep), logits};
-    }
-
-    /**
      * Runs the nodes up to {@code last} that it depends on, once in inference mode, and returns each one's output as
      * {@link #forwardTo} would give it.
      *
@@ -274,19 +256,16 @@ public final class Network implements AutoCloseable {
      */
     public NDArray[] forwardEach(NDArray x, int last) {
         NDArray[] all = new NDArray[last + 1];
-        forwardTo(x, last, false, -1, null, all);
+        forwardTo(x, last, false, all);
         return all;
     }
 
     private NDArray forwardTo(NDArray x, int last, boolean training) {
-        return forwardTo(x, last, training, -1, null);
+        return forwardTo(x, last, training, null);
     }
 
-    private NDArray forwardTo(NDArray x, int last, boolean training, int keep, NDArray[] kept) {
-        return forwardTo(x, last, training, keep, kept, null);
-    }
-
-    private NDArray forwardTo(NDArray x, int last, boolean training, int keep, NDArray[] kept, NDArray[] all) {
+    /** The forward pass to node {@code last}; each node's output is also left in {@code all} when it is given. */
+    private NDArray forwardTo(NDArray x, int last, boolean training, NDArray[] all) {
         if (last < 0) {
             return x;
         }
@@ -302,9 +281,6 @@ public final class Network implements AutoCloseable {
                 in.add(j == ModelSpec.GRAPH_INPUT ? x : outs[j]);
             }
             outs[i] = forwardNode(i, in, training);
-            if (i == keep) {
-                kept[0] = outs[i];
-            }
             if (all != null) {
                 all[i] = outs[i];
             }

@@ -65,6 +65,32 @@ class NetworkTest {
     }
 
     @Test
+    void forwardEachGivesWhatForwardToGivesAtEveryNodeTheLastOneReads() {
+        ModelSpec spec = new ModelSpec(new int[] {3, 8, 8}, List.of("a", "b"), new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, List.of(
+                LayerSpec.conv2d("c1", 3, 4, 3, 1, 1, true).withInputs("input"),
+                LayerSpec.conv2d("side", 3, 4, 1, 1, 0, true).withInputs("input"),
+                LayerSpec.relu("r1").withInputs("c1"),
+                LayerSpec.add("sum", "r1", "c1"),
+                LayerSpec.add("both", "sum", "side"),
+                LayerSpec.flatten().withName("flat").withInputs("both"),
+                LayerSpec.linear("fc", 4 * 8 * 8, 2, true).withInputs("flat")));
+        try (Network net = Network.create(spec, root, 3)) {
+            NDArray x = root.create(TestFiles.randomFloats(2 * 3 * 8 * 8, 4), new Shape(2, 3, 8, 8));
+            NDArray[] each = net.forwardEach(x, 3); // "sum" reads c1 and r1, not "side"
+            assertEquals(4, each.length);
+            assertEquals(null, each[1]);
+            for (int i : new int[] {0, 2, 3}) {
+                assertArrayEquals(net.forwardTo(x, i).toFloatArray(), each[i].toFloatArray(), "node " + i);
+            }
+            NDArray[] all = net.forwardEach(x, spec.layers().size() - 1);
+            for (int i = 0; i < all.length; i++) {
+                assertArrayEquals(net.forwardTo(x, i).toFloatArray(), all[i].toFloatArray(), "node " + i);
+            }
+        }
+    }
+
+    @Test
     void batchNormUsesRunningStatisticsInInferenceMode() {
         ModelSpec spec = new ModelSpec(new int[] {2, 1, 1}, List.of("a", "b"), new float[] {0, 0}, new float[] {1, 1},
                 List.of(LayerSpec.batchNorm2d("bn", 2), LayerSpec.flatten()));
