@@ -91,11 +91,11 @@ final class Cone {
     }
 
     /**
-     * Whether walking the crops is worth the extra inference forward pass that chooses the neurons and
-     * the crops' own costs (slicing, masks): their values (summed over the nodes, padding included)
-     * must be at most half the whole maps'. Measured on the shipped networks' conv3_relu (docs/BENCHMARKS.md):
-     * at 44% (the seed network) the cropped walk runs 5-17% more images/s than the whole one, at 10% (cifar10-cnn)
-     * about 1.6 times as many.
+     * Whether walking the crops is worth their own costs (cutting them, masks) against the whole-map walk's forward
+     * pass under autograd: their values (summed over the nodes, padding included) must be at most five eighths of the
+     * whole maps'. Measured with {@code gbp bench} (docs/BENCHMARKS.md), guided images/s of the cropped walk over the
+     * whole one: 1.7x at 9% of the values (the ResNet's conv4_relu), 1.5x at 44% (the seed network's conv3_relu),
+     * 1.12-1.13x at 61-62% (the seed network's pool3, cifar10-cnn's conv6_relu).
      */
     private boolean pays() {
         long cropped = 0;
@@ -111,7 +111,7 @@ final class Cone {
             cropped += channels * height(b) * width(b);
             whole += channels * hw[0] * hw[1];
         }
-        return cropped * 2 <= whole;
+        return cropped * 8 <= whole * 5;
     }
 
     /** Whether every image's crop of each node has one size and each node reads one part of each input crop. */
