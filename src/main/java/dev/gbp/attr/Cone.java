@@ -24,8 +24,9 @@ import java.util.Arrays;
  * so every in-map value of its output equals the full network's. The walk's signal at positions outside
  * a map is forced to zero at every padded node ({@link #toInput}), as the full network's padding takes none.
  * A node that reads no padding needs no mask: its in-map outputs read only in-map inputs, and its
- * out-of-map outputs, whose signal is already zero, hand only zero back. Nor does a node reading the
- * input with zero padding: the input's crop holds zeros outside the map, and {@link #paste} skips them.
+ * out-of-map outputs, whose signal is already zero, hand only zero back. A node whose padding value is zero
+ * needs no fill either: every crop is cut with zeros outside its map. And the signal at the input's positions
+ * outside its map is never zeroed: {@link #paste} skips them.
  */
 final class Cone {
     private final ModelSpec spec;
@@ -213,11 +214,11 @@ final class Cone {
         return cut(full, regions);
     }
 
-    /** {@code x} (what {@link #read} gave) with the out-of-map positions holding node {@code i}'s padding. */
+    /** {@code x} (what {@link #read} gave) with the out-of-map positions holding node {@code i}'s padding value. */
     NDArray pad(int i, int k, NDArray x) {
         LayerSpec l = spec.layer(i);
-        if (spec.inputsOf(i)[k] == ModelSpec.GRAPH_INPUT && l.kind().paddingValue(l) == 0f) {
-            return x; // the input's crop holds zeros outside the map
+        if (l.kind().paddingValue(l) == 0f) {
+            return x; // every cut crop holds zeros outside its map
         }
         NDArray[] inside = edgeMask(i, k, x.getManager());
         if (inside == null) {
