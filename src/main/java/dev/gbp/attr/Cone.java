@@ -405,19 +405,17 @@ final class Cone {
         int cw = (int) width(perImage[0]);
         for (int m = 0; m < n; m++) {
             long[] b = perImage[m];
+            int x0 = (int) Math.max(0, b[2]); // the box's columns inside the map: x0 <= x < x1
+            int x1 = (int) Math.min(w, b[3] + 1);
+            if (x0 >= x1) {
+                continue;
+            }
             for (int k = 0; k < c; k++) {
                 for (int y = 0; y < ch; y++) {
                     long iy = b[0] + y;
-                    if (iy < 0 || iy >= h) {
-                        continue;
-                    }
-                    for (int x = 0; x < cw; x++) {
-                        long ix = b[2] + x;
-                        if (ix >= 0 && ix < w) {
-                            int inFull = ((m * c + k) * h + (int) iy) * w + (int) ix;
-                            int inCrop = ((m * c + k) * ch + y) * cw + x;
-                            target[inFull] = source.get(inCrop);
-                        }
+                    if (iy >= 0 && iy < h) {
+                        int inCrop = ((m * c + k) * ch + y) * cw + (int) (x0 - b[2]);
+                        source.get(inCrop, target, ((m * c + k) * h + (int) iy) * w + x0, x1 - x0);
                     }
                 }
             }
