@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import dev.gbp.metrics.Stats;
 import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
 
 /**
  * Resolves a {@link Target} to one neuron per image from the seeded layer's output (the seed, zero
@@ -66,6 +67,49 @@ final class TargetSelector {
             out[i] = choice(layer, chosen, plane, width, v, competitor);
         }
         return out;
+    }
+
+    /**
+     * The most active neuron of each image over the whole layer ({@link Target.MaxNeuron}, every position allowed), read
+     * in place from a channels-last layer: {@code values} holds each image's values in y, x, c order. The same choices
+     * as {@link #select}: the first maximum in c, y, x order, and the largest of the other values.
+     *
+     * @param parallel whether images are scanned on several threads
+     */
+    static NeuronChoice[] maxNeuronChannelsLast(int layer, FloatBuffer values, int c, int h, int w, int n,
+            boolean parallel) {
+        NeuronChoice[] out = new NeuronChoice[n];
+        IntStream images = IntStream.range(0, n);
+        (parallel ? images.parallel() : images).forEach(i -> out[i] = maxNeuronChannelsLast(layer, values, c, h, w, i));
+        return out;
+    }
+
+    /** {@link #maxNeuronChannelsLast} of image {@code i}. */
+    private static NeuronChoice maxNeuronChannelsLast(int layer, FloatBuffer values, int c, int h, int w, int i) {
+        int plane = h * w;
+        int base = i * plane * c;
+        // The first value in y, x, c order is also the first in c, y, x order (c = y = x = 0).
+        float max = values.get(base);
+        int best = 0; // c, y, x index
+        float second = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < plane; p++) {
+            int at = base + p * c;
+            for (int k = p == 0 ? 1 : 0; k < c; k++) {
+                float v = values.get(at + k);
+                if (v > max) {
+                    second = Math.max(second, max);
+                    max = v;
+                    best = k * plane + p;
+                } else if (v == max) {
+                    second = max; // a tie: the runner-up is as large; the first in c, y, x order wins
+                    best = Math.min(best, k * plane + p);
+                } else if (v > second) {
+                    second = v;
+                }
+            }
+        }
+        // The chosen value itself (of tied values, 0 and -0 may differ in sign).
+        return choice(layer, best, plane, w, values.get(base + (best % plane) * c + best / plane), second);
     }
 
     /** Neuron {@code chosen} (flat c, y, x index) of value {@code v}, its gap to {@code competitor} (0 when it has none). */
