@@ -84,32 +84,53 @@ final class TargetSelector {
         return out;
     }
 
-    /** {@link #maxNeuronChannelsLast} of image {@code i}. */
+    /**
+     * {@link #maxNeuronChannelsLast} of image {@code i}, in one pass in memory order that keeps each channel's first
+     * maximum (in y, x order) and largest other value. The first channel holding the overall maximum then gives the
+     * first maximum in c, y, x order. Per channel, a saturating layer's tied maxima (ReLU6's 6) cost no unpredictable
+     * branch, as one running maximum over the whole layer did: on 16 x 96 x 112 x 112 values a quarter at 6, 18 ms
+     * against 100 (docs/BENCHMARKS.md).
+     */
     private static NeuronChoice maxNeuronChannelsLast(int layer, FloatBuffer values, int c, int h, int w, int i) {
         int plane = h * w;
         int base = i * plane * c;
-        // The first value in y, x, c order is also the first in c, y, x order (c = y = x = 0).
-        float max = values.get(base);
-        int best = 0; // c, y, x index
-        float second = Float.NEGATIVE_INFINITY;
-        for (int p = 0; p < plane; p++) {
-            int at = base + p * c;
-            for (int k = p == 0 ? 1 : 0; k < c; k++) {
-                float v = values.get(at + k);
-                if (v > max) {
-                    second = Math.max(second, max);
-                    max = v;
-                    best = k * plane + p;
-                } else if (v == max) {
-                    second = max; // a tie: the runner-up is as large; the first in c, y, x order wins
-                    best = Math.min(best, k * plane + p);
-                } else if (v > second) {
-                    second = v;
+        float[] max = new float[c];
+        float[] other = new float[c]; // the channel's largest value besides its first maximum
+        int[] at = new int[c]; // the position (y * w + x) of the channel's first maximum
+        values.get(base, max, 0, c); // position 0 starts every channel
+        java.util.Arrays.fill(other, Float.NEGATIVE_INFINITY);
+        int block = Math.max(1, 16384 / c); // positions read at once
+        float[] rows = new float[block * c];
+        for (int p0 = 1; p0 < plane; p0 += block) {
+            int np = Math.min(block, plane - p0);
+            values.get(base + p0 * c, rows, 0, np * c);
+            for (int q = 0; q < np; q++) {
+                int o = q * c;
+                for (int k = 0; k < c; k++) {
+                    float v = rows[o + k];
+                    if (v > max[k]) {
+                        other[k] = Math.max(other[k], max[k]);
+                        max[k] = v;
+                        at[k] = p0 + q;
+                    } else if (v > other[k]) {
+                        other[k] = v;
+                    }
                 }
             }
         }
-        // The chosen value itself (of tied values, 0 and -0 may differ in sign).
-        return choice(layer, best, plane, w, values.get(base + (best % plane) * c + best / plane), second);
+        int best = 0;
+        for (int k = 1; k < c; k++) {
+            if (max[k] > max[best]) {
+                best = k;
+            }
+        }
+        float second = other[best];
+        for (int k = 0; k < c; k++) {
+            if (k != best && max[k] > second) {
+                second = max[k];
+            }
+        }
+        return choice(layer, best * plane + at[best], plane, w, max[best], second);
     }
 
     /** Neuron {@code chosen} (flat c, y, x index) of value {@code v}, its gap to {@code competitor} (0 when it has none). */
