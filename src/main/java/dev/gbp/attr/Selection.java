@@ -77,13 +77,15 @@ final class Selection {
         }
         long[] dims = net.spec().outputShape(seeded);
         NeuronChoice[] choices;
-        if (target instanceof Target.MaxNeuron mn && !mn.interior() && dims.length == 3) {
-            // Read in place in the layer's own channels-last order, images in parallel: on MobileNet-v2's
-            // features.2 (16 x 96 x 112 x 112) 16 ms, against 49 ms to copy it into c, y, x order and scan that on one
-            // thread (docs/BENCHMARKS.md). A layer laid out otherwise is copied so first.
+        if (target instanceof Target.MaxNeuron mn && !mn.interior() && dims.length == 3 && dims[1] * dims[2] >= 256) {
+            // Maps of 16 x 16 positions or more are read in place in the layer's own channels-last order, images split
+            // over the engine's threads: on MobileNet-v2's features.2 (16 x 96 x 112 x 112) 16 ms, against 29 ms to copy
+            // it into c, y, x order and scan that. On smaller maps each channel's running maximum changes too often
+            // for its branches to be predicted: the seed network's 8 x 8 conv3_relu took 4.3 ms so, against 1.9
+            // (docs/BENCHMARKS.md).
             try (NDArray laid = ChannelsLast.of(out); NDArray yxc = laid.transpose(0, 2, 3, 1)) {
                 return new Selection(TargetSelector.maxNeuronChannelsLast(seeded, HostCopy.view(yxc), (int) dims[0],
-                        (int) dims[1], (int) dims[2], n, TorchRuntime.threads() > 1), true, out, predicted, probability);
+                        (int) dims[1], (int) dims[2], n, TorchRuntime.threads()), true, out, predicted, probability);
             }
         }
         // Read through a view, never copied into a Java array (a channels-last layer is first made contiguous by the

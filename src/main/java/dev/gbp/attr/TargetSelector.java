@@ -2,6 +2,7 @@ package dev.gbp.attr;
 
 import dev.gbp.metrics.Stats;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -74,63 +75,82 @@ final class TargetSelector {
      * in place from a channels-last layer: {@code values} holds each image's values in y, x, c order. The same choices
      * as {@link #select}: the first maximum in c, y, x order, and the largest of the other values.
      *
-     * @param parallel whether images are scanned on several threads
+     * @param threads how many threads scan the images (each its own share)
      */
-    static NeuronChoice[] maxNeuronChannelsLast(int layer, FloatBuffer values, int c, int h, int w, int n,
-            boolean parallel) {
+    static NeuronChoice[] maxNeuronChannelsLast(int layer, FloatBuffer values, int c, int h, int w, int n, int threads) {
         NeuronChoice[] out = new NeuronChoice[n];
-        IntStream images = IntStream.range(0, n);
-        (parallel ? images.parallel() : images).forEach(i -> out[i] = maxNeuronChannelsLast(layer, values, c, h, w, i));
+        int parts = Math.max(1, Math.min(n, threads));
+        IntStream.range(0, parts).parallel().forEach(part -> {
+            ChannelMaxima scan = new ChannelMaxima(c, h * w);
+            for (int i = part; i < n; i += parts) {
+                out[i] = scan.image(layer, values, w, i);
+            }
+        });
         return out;
     }
 
     /**
-     * {@link #maxNeuronChannelsLast} of image {@code i}, in one pass in memory order that keeps each channel's first
-     * maximum (in y, x order) and largest other value. The first channel holding the overall maximum then gives the
-     * first maximum in c, y, x order. Per channel, a saturating layer's tied maxima (ReLU6's 6) cost no unpredictable
-     * branch, as one running maximum over the whole layer did: on 16 x 96 x 112 x 112 values a quarter at 6, 18 ms
-     * against 100 (docs/BENCHMARKS.md).
+     * One pass over an image's channels-last values in memory order that keeps each channel's first maximum (in y, x
+     * order) and largest other value; the first channel holding the overall maximum then gives the first maximum in c,
+     * y, x order. Per channel, a saturating layer's tied maxima (ReLU6's 6) cost no unpredictable branch, as one
+     * running maximum over the whole layer did: on 16 x 96 x 112 x 112 values a quarter at 6, 18 ms against 100
+     * (docs/BENCHMARKS.md). Its arrays serve one thread's images in turn.
      */
-    private static NeuronChoice maxNeuronChannelsLast(int layer, FloatBuffer values, int c, int h, int w, int i) {
-        int plane = h * w;
-        int base = i * plane * c;
-        float[] max = new float[c];
-        float[] other = new float[c]; // the channel's largest value besides its first maximum
-        int[] at = new int[c]; // the position (y * w + x) of the channel's first maximum
-        values.get(base, max, 0, c); // position 0 starts every channel
-        java.util.Arrays.fill(other, Float.NEGATIVE_INFINITY);
-        int block = Math.max(1, 16384 / c); // positions read at once
-        float[] rows = new float[block * c];
-        for (int p0 = 1; p0 < plane; p0 += block) {
-            int np = Math.min(block, plane - p0);
-            values.get(base + p0 * c, rows, 0, np * c);
-            for (int q = 0; q < np; q++) {
-                int o = q * c;
-                for (int k = 0; k < c; k++) {
-                    float v = rows[o + k];
-                    if (v > max[k]) {
-                        other[k] = Math.max(other[k], max[k]);
-                        max[k] = v;
-                        at[k] = p0 + q;
-                    } else if (v > other[k]) {
-                        other[k] = v;
+    private static final class ChannelMaxima {
+        private final int c;
+        private final int plane;
+        private final float[] max;
+        private final float[] other; // the channel's largest value besides its first maximum
+        private final int[] at; // the position (y * w + x) of the channel's first maximum
+        private final int block; // positions read at once
+        private final float[] rows;
+
+        ChannelMaxima(int c, int plane) {
+            this.c = c;
+            this.plane = plane;
+            max = new float[c];
+            other = new float[c];
+            at = new int[c];
+            block = Math.max(1, Math.min(plane - 1, 16384 / c));
+            rows = new float[block * c];
+        }
+
+        NeuronChoice image(int layer, FloatBuffer values, int w, int i) {
+            int base = i * plane * c;
+            values.get(base, max, 0, c); // position 0 starts every channel
+            Arrays.fill(other, Float.NEGATIVE_INFINITY);
+            Arrays.fill(at, 0);
+            for (int p0 = 1; p0 < plane; p0 += block) {
+                int np = Math.min(block, plane - p0);
+                values.get(base + p0 * c, rows, 0, np * c);
+                for (int q = 0; q < np; q++) {
+                    int o = q * c;
+                    for (int k = 0; k < c; k++) {
+                        float v = rows[o + k];
+                        if (v > max[k]) {
+                            other[k] = Math.max(other[k], max[k]);
+                            max[k] = v;
+                            at[k] = p0 + q;
+                        } else if (v > other[k]) {
+                            other[k] = v;
+                        }
                     }
                 }
             }
-        }
-        int best = 0;
-        for (int k = 1; k < c; k++) {
-            if (max[k] > max[best]) {
-                best = k;
+            int best = 0;
+            for (int k = 1; k < c; k++) {
+                if (max[k] > max[best]) {
+                    best = k;
+                }
             }
-        }
-        float second = other[best];
-        for (int k = 0; k < c; k++) {
-            if (k != best && max[k] > second) {
-                second = max[k];
+            float second = other[best];
+            for (int k = 0; k < c; k++) {
+                if (k != best && max[k] > second) {
+                    second = max[k];
+                }
             }
+            return choice(layer, best * plane + at[best], plane, w, max[best], second);
         }
-        return choice(layer, best * plane + at[best], plane, w, max[best], second);
     }
 
     /** Neuron {@code chosen} (flat c, y, x index) of value {@code v}, its gap to {@code competitor} (0 when it has none). */

@@ -42,9 +42,9 @@ class TargetSelectorTest {
             Target target = new Target.MaxNeuron(null, false);
             NeuronChoice[] expected = TargetSelector.select(target, 3, java.nio.FloatBuffer.wrap(cyx),
                     new long[] {c, h, w}, n);
-            for (boolean parallel : new boolean[] {false, true}) {
+            for (int threads : new int[] {1, 3}) {
                 NeuronChoice[] got = TargetSelector.maxNeuronChannelsLast(3, java.nio.FloatBuffer.wrap(yxc), c, h, w, n,
-                        parallel);
+                        threads);
                 for (int m = 0; m < n; m++) {
                     NeuronChoice e = expected[m];
                     NeuronChoice g = got[m];
