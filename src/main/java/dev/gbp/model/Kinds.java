@@ -233,7 +233,7 @@ final class Kinds {
             if (pointGradient(l, g)) {
                 return new NDList(pointBackward(l, g, param(block, "weight")));
             }
-            if (byColumns(l)) {
+            if (byColumns(l, g)) {
                 return new NDList(columnsBackward(l, g, cache.get("columns", () -> columns(param(block, "weight")))));
             }
             NDArray k = cache.get("kernel", () -> flippedTransposed(param(block, "weight")));
@@ -259,7 +259,7 @@ final class Kinds {
                 return pointBackward(l, g, cache.get("scaled", () -> param(block, "weight").mul(
                         scale.reshape(scale.getShape().get(0), 1, 1, 1))));
             }
-            if (byColumns(l)) {
+            if (byColumns(l, g)) {
                 return columnsBackward(l, g, cache.get("folded columns", () -> columns(param(block, "weight").mul(
                         scale.reshape(scale.getShape().get(0), 1, 1, 1)))));
             }
@@ -271,14 +271,16 @@ final class Kinds {
         }
 
         /**
-         * Whether the input gradient is cheaper as columns ({@link #columnsBackward}): for a stride-1 convolution reading
-         * few channels, as a first layer reads an image's. oneDNN's convolution to a handful of output channels, which
-         * the transposed kernel then is, runs far below its speed elsewhere: on 100 signals of 64 x 24 x 24 (the seed
-         * network's conv1 in its conv3 cone), 6.4 ms to three channels against 1.9 ms for the 1 x 1 convolution to
-         * the 27 columns of a 3 x 3 kernel on RGB (docs/BENCHMARKS.md). Measured for that size only, so kept to it.
+         * Whether the input gradient of signal {@code g} is cheaper as columns ({@link #columnsBackward}): for a stride-1
+         * convolution reading few channels, as a first layer reads an image's. oneDNN's convolution to a handful of
+         * output channels, which the transposed kernel then is, runs far below its speed elsewhere: on 100 signals of
+         * 64 x 24 x 24 (the seed network's conv1 in its conv3 cone), 6.4 ms to three channels against 1.9 ms for the
+         * 1 x 1 convolution to the 27 columns of a 3 x 3 kernel on RGB and 1.6-2.4 ms to sum them back
+         * (docs/BENCHMARKS.md). Measured for that size only, so kept to it; and to columns Java can index.
          */
-        static boolean byColumns(LayerSpec l) {
-            return transposable(l) && l.inChannels * l.kernel[0] * l.kernel[1] <= 27;
+        static boolean byColumns(LayerSpec l, NDArray g) {
+            long cols = (long) l.inChannels * l.kernel[0] * l.kernel[1];
+            return transposable(l) && cols <= 27 && g.size() / l.outChannels * cols < Integer.MAX_VALUE;
         }
 
         /** (out, in, kh, kw) to the 1 x 1 kernel of {@link #columnsBackward}: (in * kh * kw, out, 1, 1), contiguous. */
