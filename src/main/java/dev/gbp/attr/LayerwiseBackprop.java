@@ -246,12 +246,15 @@ public final class LayerwiseBackprop implements Attribution {
                     continue;
                 }
                 LayerSpec l = cone == null ? spec.layer(i) : cone.layer(i);
+                boolean site = walk[i] && i > below && l.kind().isRectifier(); // a rule's call site on the path
                 boolean autograd = walk[i] && i > below && !l.kind().isRectifier()
                         && !l.kind().hasClosedFormBackward(l);
+                if (site) {
+                    onPath++;
+                }
                 if (cone != null && !autograd) {
-                    if (walk[i] && i > below && l.kind().isRectifier()) {
+                    if (site) {
                         outs[i] = cut(cuts, cone, i, acts[i]);
-                        onPath++;
                     }
                     continue;
                 }
@@ -277,9 +280,6 @@ public final class LayerwiseBackprop implements Attribution {
                 outs[i] = l.kind().forward(l, net.layer(i), net.parameterStore(), fed, false);
                 if (cone != null) {
                     outs[i] = cone.finite(i, outs[i]);
-                }
-                if (walk[i] && i > below && l.kind().isRectifier()) {
-                    onPath++;
                 }
             }
             if (cone == null) {

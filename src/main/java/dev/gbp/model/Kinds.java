@@ -256,18 +256,17 @@ final class Kinds {
                 return null;
             }
             if (pointGradient(l, g)) {
-                return pointBackward(l, g, cache.get("scaled", () -> param(block, "weight").mul(
-                        scale.reshape(scale.getShape().get(0), 1, 1, 1))));
+                return pointBackward(l, g, cache.get("scaled", () -> scaledWeight(block, scale)));
             }
             if (byColumns(l, g)) {
-                return columnsBackward(l, g, cache.get("folded columns", () -> columns(param(block, "weight").mul(
-                        scale.reshape(scale.getShape().get(0), 1, 1, 1)))));
+                return columnsBackward(l, g, cache.get("folded columns", () -> columns(scaledWeight(block, scale))));
             }
-            NDArray k = cache.get("folded", () -> {
-                NDArray w = param(block, "weight");
-                return flippedTransposed(w.mul(scale.reshape(scale.getShape().get(0), 1, 1, 1)));
-            });
-            return transposedConv(l, g, k);
+            return transposedConv(l, g, cache.get("folded", () -> flippedTransposed(scaledWeight(block, scale))));
+        }
+
+        /** The kernel with each output channel multiplied by its entry of {@code scale} (a folded BatchNorm's). */
+        private static NDArray scaledWeight(Block block, NDArray scale) {
+            return param(block, "weight").mul(scale.reshape(scale.getShape().get(0), 1, 1, 1));
         }
 
         /**
